@@ -1,0 +1,1 @@
+"""Platform adapters, application wiring and the command line."""

@@ -1,0 +1,1 @@
+"""Platform adapters: each turns its platform's updates into Inbound and Deliveries into calls."""

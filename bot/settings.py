@@ -1,0 +1,42 @@
+"""Configuration from the environment (GRIDBOT_*), validated once at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting gridbot reads; each field is the variable GRIDBOT_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDBOT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field("sqlite:///gridbot.db", description="SQLite file or PostgreSQL URL")
+    redis_url: str | None = Field(None, description="Redis, for update deduplication and locks")
+    catalog_file: Path | None = Field(None, description="intent catalog; default: the bundled one")
+    timezone: str = Field("Asia/Shanghai", description="how times are shown to people")
+    http_host: str = Field("0.0.0.0", description="address the HTTP app listens on")
+    http_port: int = Field(8080, description="port of the HTTP app (/healthz, webhooks)")
+    media_dir: Path = Field(Path("media"), description="where photos sent with reports are kept")
+    log_level: str = Field("INFO", description="logging level")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone, naming it
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The display time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,55 @@
+"""The project's own message types: adapters translate platform updates into these and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChatKind = Literal["private", "group"]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: what it says, and the data that comes back when it is pressed."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One thing a person did in a chat: wrote text, sent a photo, or pressed a button."""
+
+    platform: str
+    chat_id: str
+    chat_kind: ChatKind
+    sender_id: str
+    sender_name: str = ""
+    text: str = ""
+    message_id: str = ""
+    photos: tuple[str, ...] = ()  # paths in the media store, already downloaded by the adapter
+    button: str | None = None  # the data of a pressed button
+    reply_to: str | None = None  # id of the message this one answers
+    language_hint: str | None = None  # the platform's guess at the sender's language
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An immediate answer to the person acting (not a notification: no outbox)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    alert: bool = False  # for a button press: show as an alert rather than a message
+    quote: bool = True  # in a group, answer as a reply to the person's message
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A notification the sender delivers: to a person, or to a group chat."""
+
+    text: str
+    person_id: int | None = None
+    platform: str | None = None
+    chat_id: str | None = None
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    group_text: str = ""

@@ -1,0 +1,406 @@
+"""Everything residents and leaders read: Simplified Chinese first, Traditional and English too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("zh-CN", "zh-TW", "en")
+DEFAULT_LANGUAGE = "zh-CN"
+
+_TEXTS: dict[str, tuple[str, str, str]] = {
+    # reports
+    "report.created": (
+        "已收到您的反映，登记为工单 #{n}（{category}），已转交{assignee}处理。",
+        "已收到您的反映，登記為工單 #{n}（{category}），已轉交{assignee}處理。",
+        "Thank you. Your report is ticket #{n} ({category}) and has gone to {assignee}.",
+    ),
+    "report.created_group": (
+        "已登记为工单 #{n}（{category}），网格长会尽快处理。",
+        "已登記為工單 #{n}（{category}），網格長會盡快處理。",
+        "Logged as ticket #{n} ({category}); the grid leader will handle it.",
+    ),
+    "report.urgent": (
+        "情况紧急，已同时通知社区。",
+        "情況緊急，已同時通知社區。",
+        "This is urgent: the community office has been told as well.",
+    ),
+    "report.joined": (
+        "这个问题已有邻居反映（工单 #{n}，{category}），您已加入关注，处理进展会同步通知您。",
+        "這個問題已有鄰居反映（工單 #{n}，{category}），您已加入關注，處理進展會同步通知您。",
+        "A neighbour already reported this (ticket #{n}, {category}). You now follow it and "
+        "will get every update.",
+    ),
+    "report.already_following": (
+        "您已在关注工单 #{n}，有进展会通知您。",
+        "您已在關注工單 #{n}，有進展會通知您。",
+        "You already follow ticket #{n}; you will hear of every update.",
+    ),
+    "report.confirm": (
+        "您是要反映「{category}」方面的问题吗？",
+        "您是要反映「{category}」方面的問題嗎？",
+        "Do you want to report a problem about “{category}”?",
+    ),
+    "report.confirm_other": (
+        "好的，这条消息不作为问题登记。",
+        "好的，這條消息不作為問題登記。",
+        "All right, this message is not logged as a report.",
+    ),
+    "report.confirm_expired": (
+        "这个确认已失效，请重新描述您的问题。",
+        "這個確認已失效，請重新描述您的問題。",
+        "This confirmation has expired; please describe the problem again.",
+    ),
+    "report.confirm_not_yours": (
+        "只有发消息的人可以确认。",
+        "只有發消息的人可以確認。",
+        "Only the person who wrote the message can confirm it.",
+    ),
+    "report.photo_added": (
+        "照片已加入工单 #{n}。",
+        "照片已加入工單 #{n}。",
+        "The photo was added to ticket #{n}.",
+    ),
+    "report.too_long": (
+        "消息太长了（超过 {limit} 字），请简要描述问题和地点。",
+        "消息太長了（超過 {limit} 字），請簡要描述問題和地點。",
+        "That message is too long (over {limit} characters); please describe the problem "
+        "and the place briefly.",
+    ),
+    "report.unknown_sender": (
+        "我们还不认识您。请私聊我完成登记，以便接收处理进展。",
+        "我們還不認識您。請私聊我完成登記，以便接收處理進展。",
+        "We do not know you yet. Please message me privately to register and get updates.",
+    ),
+    "report.no_leader": (
+        "社区工作人员",
+        "社區工作人員",
+        "the community office",
+    ),
+    # leader notifications
+    "leader.new": (
+        "【新工单 #{n}】{category}{urgent}\n地点：{place}\n反映人：{reporter}\n内容：{text}\n"
+        "请在 {deadline} 前受理。",
+        "【新工單 #{n}】{category}{urgent}\n地點：{place}\n反映人：{reporter}\n內容：{text}\n"
+        "請在 {deadline} 前受理。",
+        "[New ticket #{n}] {category}{urgent}\nWhere: {place}\nReported by: {reporter}\n"
+        "Text: {text}\nPlease acknowledge before {deadline}.",
+    ),
+    "leader.urgent_mark": ("（紧急）", "（緊急）", " (urgent)"),
+    "leader.escalated": (
+        "【上报工单 #{n}】{category}，已升至{level}。原因：{reason}\n地点：{place}\n内容：{text}",
+        "【上報工單 #{n}】{category}，已升至{level}。原因：{reason}\n地點：{place}\n內容：{text}",
+        "[Escalated ticket #{n}] {category}, now at {level}. Reason: {reason}\nWhere: {place}\n"
+        "Text: {text}",
+    ),
+    "leader.reminder": (
+        "【提醒】工单 #{n}（{category}）仍未处理完，且没有对应的职能部门可上报，请社区跟进。",
+        "【提醒】工單 #{n}（{category}）仍未處理完，且沒有對應的職能部門可上報，請社區跟進。",
+        "[Reminder] Ticket #{n} ({category}) is still open and no department covers it; "
+        "the community office must follow up.",
+    ),
+    "leader.reopened": (
+        "工单 #{n}（{category}）居民评价不满意，已重新打开：{note}",
+        "工單 #{n}（{category}）居民評價不滿意，已重新打開：{note}",
+        "The resident was not satisfied with ticket #{n} ({category}); it is reopened: {note}",
+    ),
+    "leader.assigned": (
+        "工单 #{n}（{category}）已转派给您。\n地点：{place}\n内容：{text}",
+        "工單 #{n}（{category}）已轉派給您。\n地點：{place}\n內容：{text}",
+        "Ticket #{n} ({category}) has been reassigned to you.\nWhere: {place}\nText: {text}",
+    ),
+    # updates to reporter and followers
+    "update.acknowledge": (
+        "工单 #{n}（{category}）已由{actor}受理，正在安排处理。",
+        "工單 #{n}（{category}）已由{actor}受理，正在安排處理。",
+        "Ticket #{n} ({category}) was acknowledged by {actor} and is being arranged.",
+    ),
+    "update.progress": (
+        "工单 #{n}（{category}）有新进展：{note}",
+        "工單 #{n}（{category}）有新進展：{note}",
+        "News on ticket #{n} ({category}): {note}",
+    ),
+    "update.resolve": (
+        "工单 #{n}（{category}）已办结：{note}",
+        "工單 #{n}（{category}）已辦結：{note}",
+        "Ticket #{n} ({category}) is resolved: {note}",
+    ),
+    "update.escalate": (
+        "工单 #{n}（{category}）已上报至{level}处理。",
+        "工單 #{n}（{category}）已上報至{level}處理。",
+        "Ticket #{n} ({category}) was passed up to {level}.",
+    ),
+    "update.reassign": (
+        "工单 #{n}（{category}）已转交{assignee}处理。",
+        "工單 #{n}（{category}）已轉交{assignee}處理。",
+        "Ticket #{n} ({category}) is now handled by {assignee}.",
+    ),
+    "update.close": (
+        "工单 #{n}（{category}）已关闭：{note}",
+        "工單 #{n}（{category}）已關閉：{note}",
+        "Ticket #{n} ({category}) is closed: {note}",
+    ),
+    "update.reopened": (
+        "工单 #{n}（{category}）已重新打开，网格长会再次处理。",
+        "工單 #{n}（{category}）已重新打開，網格長會再次處理。",
+        "Ticket #{n} ({category}) is reopened; the grid leader will deal with it again.",
+    ),
+    "update.group_news": (
+        "工单 #{n} 有新进展，请私聊我查看详情。",
+        "工單 #{n} 有新進展，請私聊我查看詳情。",
+        "Ticket #{n} has news; message me privately to read it.",
+    ),
+    "rate.ask": (
+        "请对工单 #{n} 的处理结果评价：回复 1 满意、2 基本满意、3 不满意。",
+        "請對工單 #{n} 的處理結果評價：回覆 1 滿意、2 基本滿意、3 不滿意。",
+        "Please rate how ticket #{n} was handled: reply 1 satisfied, 2 fairly satisfied, "
+        "3 not satisfied.",
+    ),
+    "rate.thanks": (
+        "感谢您的评价，工单 #{n} 已关闭。",
+        "感謝您的評價，工單 #{n} 已關閉。",
+        "Thank you for rating. Ticket #{n} is closed.",
+    ),
+    "rate.reopened": (
+        "抱歉没有让您满意，工单 #{n} 已重新打开，网格长会再次处理。",
+        "抱歉沒有讓您滿意，工單 #{n} 已重新打開，網格長會再次處理。",
+        "Sorry it was not good enough. Ticket #{n} is reopened and goes back to the grid leader.",
+    ),
+    "rate.unsatisfied_note": ("居民不满意", "居民不滿意", "the resident was not satisfied"),
+    "rating.satisfied": ("满意", "滿意", "satisfied"),
+    "rating.basically": ("基本满意", "基本滿意", "fairly satisfied"),
+    "rating.unsatisfied": ("不满意", "不滿意", "not satisfied"),
+    # actions: answers to the person acting
+    "done.acknowledge": ("已受理工单 #{n}。", "已受理工單 #{n}。", "Ticket #{n} acknowledged."),
+    "done.progress": (
+        "进展已通知居民（工单 #{n}）。",
+        "進展已通知居民（工單 #{n}）。",
+        "The residents were told of the progress on #{n}.",
+    ),
+    "done.resolve": (
+        "工单 #{n} 已办结，已请居民评价。",
+        "工單 #{n} 已辦結，已請居民評價。",
+        "Ticket #{n} resolved; the resident was asked to rate it.",
+    ),
+    "done.escalate": (
+        "工单 #{n} 已上报至{level}。",
+        "工單 #{n} 已上報至{level}。",
+        "Ticket #{n} passed up to {level}.",
+    ),
+    "done.reassign": (
+        "工单 #{n} 已转派给{assignee}。",
+        "工單 #{n} 已轉派給{assignee}。",
+        "Ticket #{n} reassigned to {assignee}.",
+    ),
+    "done.close": ("工单 #{n} 已关闭。", "工單 #{n} 已關閉。", "Ticket #{n} closed."),
+    "ask.note": (
+        "请回复这条消息说明{action}内容，或发送「{command} {n} 说明」。",
+        "請回覆這條消息說明{action}內容，或發送「{command} {n} 說明」。",
+        "Reply to this message with a note, or send “{command} {n} note”.",
+    ),
+    "ask.assignee": (
+        "请发送「转派 {n} 姓名或网格编号」，例如「转派 {n} G02」。",
+        "請發送「轉派 {n} 姓名或網格編號」，例如「轉派 {n} G02」。",
+        "Send “转派 {n} name or grid id”, for example “转派 {n} G02”.",
+    ),
+    # refusals
+    "refused.not_allowed": (
+        "您没有权限进行这个操作。",
+        "您沒有權限進行這個操作。",
+        "You are not allowed to do that.",
+    ),
+    "refused.unknown_action": ("无法识别的操作。", "無法識別的操作。", "Unknown action."),
+    "refused.no_ticket": ("没有找到工单 #{n}。", "沒有找到工單 #{n}。", "There is no ticket #{n}."),
+    "refused.bad_button": (
+        "这个按钮已失效。",
+        "這個按鈕已失效。",
+        "This button is no longer valid.",
+    ),
+    "refused.top_level": (
+        "已是最高级别，无法继续上报。",
+        "已是最高級別，無法繼續上報。",
+        "The ticket is already at the highest level.",
+    ),
+    "refused.rating_missing": (
+        "请回复 1、2 或 3 进行评价。",
+        "請回覆 1、2 或 3 進行評價。",
+        "Please reply 1, 2 or 3.",
+    ),
+    "refused.no_assignee": (
+        "没有找到「{name}」，请写姓名或网格编号。",
+        "沒有找到「{name}」，請寫姓名或網格編號。",
+        "Nobody called “{name}”; give a name or a grid id.",
+    ),
+    "refused.note_required": (
+        "请写明说明内容，例如「{command} {n} 已更换防水层」。",
+        "請寫明說明內容，例如「{command} {n} 已更換防水層」。",
+        "Please add a note, e.g. “{command} {n} replaced the membrane”.",
+    ),
+    "refused.state.acknowledge": (
+        "工单当前状态为「{state}」，不能受理。",
+        "工單當前狀態為「{state}」，不能受理。",
+        "The ticket is “{state}” and cannot be acknowledged.",
+    ),
+    "refused.state.progress": (
+        "工单当前状态为「{state}」，请先受理再更新进度。",
+        "工單當前狀態為「{state}」，請先受理再更新進度。",
+        "The ticket is “{state}”: acknowledge it before adding progress.",
+    ),
+    "refused.state.resolve": (
+        "工单当前状态为「{state}」，请先受理再办结。",
+        "工單當前狀態為「{state}」，請先受理再辦結。",
+        "The ticket is “{state}”: acknowledge it before resolving.",
+    ),
+    "refused.state.escalate": (
+        "工单当前状态为「{state}」，不能上报。",
+        "工單當前狀態為「{state}」，不能上報。",
+        "The ticket is “{state}” and cannot be escalated.",
+    ),
+    "refused.state.reassign": (
+        "工单当前状态为「{state}」，不能转派。",
+        "工單當前狀態為「{state}」，不能轉派。",
+        "The ticket is “{state}” and cannot be reassigned.",
+    ),
+    "refused.state.rate": (
+        "工单当前状态为「{state}」，现在不能评价。",
+        "工單當前狀態為「{state}」，現在不能評價。",
+        "The ticket is “{state}” and cannot be rated now.",
+    ),
+    "refused.state.close": ("工单已经关闭。", "工單已經關閉。", "The ticket is already closed."),
+    "refused.nothing_to_rate": (
+        "您没有待评价的工单。",
+        "您沒有待評價的工單。",
+        "You have no ticket waiting for a rating.",
+    ),
+    # states, levels, actions
+    "state.new": ("待受理", "待受理", "new"),
+    "state.acknowledged": ("已受理", "已受理", "acknowledged"),
+    "state.in_progress": ("处理中", "處理中", "in progress"),
+    "state.resolved": ("已办结", "已辦結", "resolved"),
+    "state.reopened": ("已重新打开", "已重新打開", "reopened"),
+    "state.closed": ("已关闭", "已關閉", "closed"),
+    "level.1": ("网格", "網格", "the grid"),
+    "level.2": ("社区", "社區", "the community office"),
+    "level.3": ("职能部门", "職能部門", "the department"),
+    "action.acknowledge": ("受理", "受理", "Acknowledge"),
+    "action.progress": ("进度", "進度", "Progress"),
+    "action.resolve": ("办结", "辦結", "Resolve"),
+    "action.escalate": ("上报", "上報", "Escalate"),
+    "action.reassign": ("转派", "轉派", "Reassign"),
+    "action.close": ("关闭", "關閉", "Close"),
+    "action.report": ("反映", "反映", "reported"),
+    "action.follow": ("同样反映", "同樣反映", "reported the same"),
+    "action.rate": ("评价", "評價", "rated"),
+    "button.yes": ("是的，登记", "是的，登記", "Yes, report it"),
+    "button.no": ("不是", "不是", "No"),
+    "sla.ack_overdue": ("超时未受理", "超時未受理", "not acknowledged in time"),
+    "sla.resolve_overdue": ("超时未办结", "超時未辦結", "not resolved in time"),
+    "sla.level_overdue": ("社区超时未处理", "社區超時未處理", "not handled in time at the office"),
+    "sla.no_department": ("无对应职能部门", "無對應職能部門", "no department covers it"),
+    "sla.rating_timeout": (
+        "三天内未评价，自动关闭",
+        "三天內未評價，自動關閉",
+        "no rating within three days: closed",
+    ),
+    "sla.urgent": ("紧急情况", "緊急情況", "urgent"),
+    "system": ("系统", "系統", "the system"),
+    "place.unknown": ("未注明", "未註明", "not given"),
+    "place.building": ("{building}号楼", "{building}號樓", "building {building}"),
+    "place.unit": ("{unit}单元", "{unit}單元", " unit {unit}"),
+    "place.room": ("{room}室", "{room}室", " flat {room}"),
+    # help and lists
+    "help": (
+        "我是社区网格助手。直接描述问题即可，例如「29号楼3单元楼顶漏水」，我会登记工单并转给网格长，"
+        "处理进展会通知您。\n/my 查看我的工单　/lang 切换语言",
+        "我是社區網格助手。直接描述問題即可，例如「29號樓3單元樓頂漏水」，我會登記工單並轉給網格長，"
+        "處理進展會通知您。\n/my 查看我的工單　/lang 切換語言",
+        "I am the community grid assistant. Just describe a problem, e.g. “roof leaking at "
+        "29-3-502”; I log a ticket for the grid leader and tell you of every step.\n"
+        "/my my tickets   /lang language",
+    ),
+    "my.none": ("您目前没有工单。", "您目前沒有工單。", "You have no tickets."),
+    "my.header": ("您的工单：", "您的工單：", "Your tickets:"),
+    "my.line": (
+        "#{n} {category} · {state} · {age}",
+        "#{n} {category} · {state} · {age}",
+        "#{n} {category} · {state} · {age}",
+    ),
+    "tickets.none": (
+        "您负责的范围内没有未结工单。",
+        "您負責的範圍內沒有未結工單。",
+        "No open tickets in your scope.",
+    ),
+    "tickets.header": ("未结工单：", "未結工單：", "Open tickets:"),
+    "tickets.line": (
+        "#{n} {category} · {state} · 已等{age} · 期限 {deadline}",
+        "#{n} {category} · {state} · 已等{age} · 期限 {deadline}",
+        "#{n} {category} · {state} · waiting {age} · due {deadline}",
+    ),
+    "ticket.detail": (
+        "工单 #{n}（{category}）· {state} · {level}\n地点：{place}\n内容：{text}",
+        "工單 #{n}（{category}）· {state} · {level}\n地點：{place}\n內容：{text}",
+        "Ticket #{n} ({category}) · {state} · {level}\nWhere: {place}\nText: {text}",
+    ),
+    "ticket.trail_line": (
+        "{at} {actor} {action} {note}",
+        "{at} {actor} {action} {note}",
+        "{at} {actor} {action} {note}",
+    ),
+    "ticket.delivery_line": (
+        "  通知 {who}：{status}",
+        "  通知 {who}：{status}",
+        "  notice to {who}: {status}",
+    ),
+    "delivery.pending": ("待发送", "待發送", "pending"),
+    "delivery.delivered": ("已送达", "已送達", "delivered"),
+    "delivery.fell_back": ("已改发群内提醒", "已改發群內提醒", "fell back to the group"),
+    "delivery.failed": ("发送失败", "發送失敗", "failed"),
+    "lang.choose": ("请选择语言：", "請選擇語言：", "Choose a language:"),
+    "lang.set": ("语言已设为简体中文。", "語言已設為繁體中文。", "Language set to English."),
+    "age.minutes": ("{v}分钟", "{v}分鐘", "{v} min"),
+    "age.hours": ("{v}小时", "{v}小時", "{v} h"),
+    "age.days": ("{v}天", "{v}天", "{v} d"),
+    "error.internal": (
+        "抱歉，处理时出了点问题，已记录，请稍后再试。",
+        "抱歉，處理時出了點問題，已記錄，請稍後再試。",
+        "Sorry, something went wrong; it has been logged. Please try again.",
+    ),
+    "error.unsupported": (
+        "暂时只能识别文字和图片，请用文字描述问题。",
+        "暫時只能識別文字和圖片，請用文字描述問題。",
+        "I can only read text and photos; please describe the problem in words.",
+    ),
+    "chatter.private": (
+        "没有识别出需要处理的问题。如需反映问题，请写明是什么问题、在哪里，例如「5栋2单元楼道灯不亮」。",
+        "沒有識別出需要處理的問題。如需反映問題，請寫明是什麼問題、在哪裡，例如「5棟2單元樓道燈不亮」。",
+        "I did not find a problem to report. Say what is wrong and where, e.g. “stair light "
+        "out in building 5 unit 2”.",
+    ),
+}
+
+
+def text(language: str, key: str, **params: object) -> str:
+    """The text for `key` in a language (Simplified Chinese when unknown), filled in."""
+    variants = _TEXTS[key]
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+    return variants[index].format(**params)
+
+
+def keys() -> frozenset[str]:
+    """All text keys, for tests that check every language is complete."""
+    return frozenset(_TEXTS)
+
+
+def format_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as people read it in the deployment's time zone: 11-23 14:05."""
+    return moment.astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def format_age(seconds: float, language: str) -> str:
+    """A duration, roughly: 25分钟, 3小时, 2天."""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return text(language, "age.minutes", v=minutes)
+    if minutes < 48 * 60:
+        return text(language, "age.hours", v=minutes // 60)
+    return text(language, "age.days", v=minutes // 1440)

@@ -1,0 +1,280 @@
+"""Decide whether a message reports a problem, which one, and how sure we are.
+
+Every category has `problems` (phrases that say something is wrong) and `topics` (phrases that
+name the subject). A problem is a report on its own; a topic becomes one only beside a request
+cue (a complaint or a question). Matching is exact, by homophone (every pinyin reading of every
+character), or fuzzy (rapidfuzz alignment, one slip in a longer phrase). Cues that say the
+problem is over, that a message is a notice, praise, or a question about the bot, stop chatter
+from becoming tickets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import product
+
+from rapidfuzz import fuzz
+
+from intents.catalog import Catalog
+from intents.lexicon import common_words
+from intents.location import extract_location
+from intents.model import NONE, Alternative, Band, Intent, Location
+from intents.normalize import prepare
+from intents.phonetic import readings, slips, sounds_alike
+
+SURE = 0.75
+MAYBE = 0.6
+COMBO_WINDOW = 12  # "A*B": B must start within this many characters after A ends
+FUZZY_CUTOFF = 75.0  # rapidfuzz partial_ratio for a phrase of four or more characters
+_PHONETIC = 0.85
+_PHONETIC_WORD = 0.7  # the text is itself a common word (露水 is dew): only with other evidence
+# A slip on a function character is never a typo of a keyword ("咚的" is not "冻得").
+_FUNCTION_CHARS = frozenset("的了是在着得和就都也还吗呢吧啊呀哦么个这那有我你他她它")
+_FUZZY = 0.8
+_QUOTED = 0.8
+_REQUEST_BOOST = 0.25
+_EXTRA_HIT = 0.03
+_QUESTION_AFTER = ("吗", "没", "么", "?", "不")
+_NOT_YET = ("没", "能", "会", "才", "时候", "不")
+_NEGATION_GAP = "再会太用也都还就"
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    quality: float  # 1 exact, less for homophones and fuzzy alignments
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    parts: tuple[str, ...]
+    category: str | None  # None for the catalog's global cues
+    kind: str  # problem, topic, resolved, urgent, or a global cue kind
+
+    @property
+    def length(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+
+class _PartIndex:
+    """Finds every occurrence of many short strings in a text in one pass over its bigrams."""
+
+    def __init__(self, parts: set[str], sound_parts: set[str], lexicon: frozenset[str]) -> None:
+        self.lexicon = lexicon
+        self.singles = {p for p in parts if len(p) == 1}
+        self.by_bigram: dict[str, list[str]] = defaultdict(list)
+        self.by_sound: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.fuzzy_by_bigram: dict[str, set[str]] = defaultdict(set)
+        for part in parts:
+            if len(part) >= 2:
+                self.by_bigram[part[:2]].append(part)
+        for part in sound_parts:
+            if len(part) >= 2 and readings(part[0]) and readings(part[1]):
+                for pair in product(readings(part[0]), readings(part[1])):
+                    self.by_sound[pair].append(part)
+            if len(part) >= 4:
+                for index in range(len(part) - 1):
+                    self.fuzzy_by_bigram[part[index : index + 2]].add(part)
+
+    def find(self, text: str) -> dict[str, list[_Hit]]:
+        """Occurrences of every indexed part: exact, then by sound, then fuzzy."""
+        found: dict[str, list[_Hit]] = defaultdict(list)
+        fuzzy_candidates: set[str] = set()
+        for start, char in enumerate(text):
+            if char in self.singles:
+                found[char].append(_Hit(start, start + 1, 1.0))
+            bigram = text[start : start + 2]
+            for part in self.by_bigram.get(bigram, ()):
+                if text.startswith(part, start):
+                    found[part].append(_Hit(start, start + len(part), 1.0))
+            fuzzy_candidates.update(self.fuzzy_by_bigram.get(bigram, ()))
+            if len(bigram) == 2 and self.by_sound:
+                first, second = readings(bigram[0]), readings(bigram[1])
+                for pair in product(first, second):
+                    for part in self.by_sound.get(pair, ()):
+                        window = text[start : start + len(part)]
+                        if window != part and _slip(window, part):
+                            quality = _PHONETIC_WORD if window in self.lexicon else _PHONETIC
+                            found[part].append(_Hit(start, start + len(part), quality))
+        for part in fuzzy_candidates - found.keys():
+            if len(text) < len(part):
+                continue
+            alignment = fuzz.partial_ratio_alignment(part, text, score_cutoff=FUZZY_CUTOFF)
+            if alignment is not None and alignment.dest_end - alignment.dest_start >= len(part) - 1:
+                found[part].append(
+                    _Hit(alignment.dest_start, alignment.dest_end, _FUZZY * alignment.score / 100)
+                )
+        return found
+
+
+class Matcher:
+    """The intent engine over one catalog; build once at start-up, call `match` per message."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        phrases: list[_Phrase] = []
+        for kind, cue_phrases in catalog.cues.items():
+            phrases.extend(_Phrase(tuple(p.split("*")), None, kind) for p in cue_phrases)
+        for category in catalog.categories:
+            for kind, items in (
+                ("problem", category.problems),
+                ("topic", category.topics),
+                ("resolved", category.resolved_cues),
+                ("urgent", category.urgent_cues),
+            ):
+                phrases.extend(_Phrase(tuple(p.split("*")), category.id, kind) for p in items)
+        self._phrases = tuple(phrases)
+        parts = {part for phrase in phrases for part in phrase.parts}
+        sound_parts = {
+            part
+            for phrase in phrases
+            if phrase.kind in ("problem", "topic")
+            for part in phrase.parts
+        }
+        self._index = _PartIndex(parts, sound_parts, common_words())
+        self._urgent_categories = {c.id for c in catalog.categories if c.urgency == "urgent"}
+
+    def _phrase_hits(self, text: str) -> list[tuple[_Phrase, _Hit]]:
+        """Every phrase found in the text, combinations ("A*B") included."""
+        if not text:
+            return []
+        found = self._index.find(text)
+        hits: list[tuple[_Phrase, _Hit]] = []
+        for phrase in self._phrases:
+            first = found.get(phrase.parts[0])
+            if not first:
+                continue
+            for hit in first:
+                combined: _Hit | None = hit
+                for part in phrase.parts[1:]:
+                    assert combined is not None
+                    combined = _follow(combined, found.get(part, ()))
+                    if combined is None:
+                        break
+                if combined is not None:
+                    hits.append((phrase, combined))
+                    break
+        return hits
+
+    def match(self, text: str) -> Intent:
+        """Classify one raw message."""
+        reply, quoted = prepare(text)
+        location = extract_location(reply) or extract_location(quoted)
+        hits = self._phrase_hits(reply)
+        by_kind: dict[str, list[tuple[_Phrase, _Hit]]] = defaultdict(list)
+        for phrase, hit in hits:
+            by_kind[phrase.kind].append((phrase, hit))
+
+        over = _resolution_end(reply, by_kind["resolved"])
+        # An urgent cue ("救命", "被困") is also a plea for help.
+        request = any(hit.start >= over for _, hit in by_kind["request"] + by_kind["urgent"])
+        negations = [phrase.parts[0] for phrase, _ in by_kind["negation"]]
+
+        exact = {
+            phrase.category
+            for phrase, hit in by_kind["problem"] + by_kind["topic"]
+            if hit.quality == 1.0
+        }
+        strong: dict[str, list[float]] = defaultdict(list)
+        weak: dict[str, list[float]] = defaultdict(list)
+        for phrase, hit in by_kind["problem"] + by_kind["topic"]:
+            assert phrase.category is not None
+            if hit.quality == _PHONETIC_WORD and phrase.category not in exact:
+                continue
+            if phrase.kind == "topic":
+                weak[phrase.category].append(_value(phrase, hit, base=0.50))
+                continue
+            if hit.start < over or _negated(reply, hit.start, negations):
+                continue
+            value = _value(phrase, hit, base=0.80)
+            if hit.quality < 1.0 and phrase.length <= 2:
+                weak[phrase.category].append(value)  # a homophone of two characters needs a cue
+            else:
+                strong[phrase.category].append(value)
+        for phrase, hit in self._phrase_hits(quoted):
+            if phrase.kind in ("problem", "topic") and phrase.category is not None:
+                weak[phrase.category].append(_value(phrase, hit, base=0.50) * _QUOTED)
+
+        scores: dict[str, float] = {}
+        for category in strong.keys() | weak.keys():
+            values = sorted(strong.get(category, []), reverse=True)
+            if values:
+                score = values[0] + _EXTRA_HIT * min(len(values) - 1, 2)
+                if request:
+                    score += _EXTRA_HIT
+            else:
+                score = max(weak[category]) + (_REQUEST_BOOST if request else 0.0)
+            scores[category] = min(score, 1.0)
+        ranked = sorted(
+            scores.items(), key=lambda item: (-item[1], self.catalog.ids.index(item[0]))
+        )
+        if not ranked:
+            return Intent(NONE, 1.0, "none", location=location)
+        best, score = ranked[0]
+        alternatives = tuple(Alternative(c, s) for c, s in ranked[1:4])
+        suppressed = (by_kind["notice"] and not request) or (
+            (by_kind["praise"] or by_kind["bot"]) and best not in strong
+        )
+        if suppressed or score < MAYBE:
+            return Intent(
+                NONE,
+                1.0 - score / 2,
+                "none",
+                location=location,
+                alternatives=tuple(Alternative(c, s) for c, s in ranked[:3]),
+            )
+        urgent = best in self._urgent_categories or any(
+            phrase.category == best for phrase, _ in by_kind["urgent"]
+        )
+        band: Band = "sure" if score >= SURE else "maybe"
+        return Intent(best, score, band, urgent, location, alternatives)
+
+    def location(self, text: str) -> Location:
+        """The location named in a message, whatever its category."""
+        reply, quoted = prepare(text)
+        return extract_location(reply) or extract_location(quoted)
+
+
+def _follow(previous: _Hit, candidates: list[_Hit] | tuple[()]) -> _Hit | None:
+    """The first occurrence of the next part of a combination, close after the previous one."""
+    for hit in candidates:
+        if previous.end <= hit.start <= previous.end + COMBO_WINDOW:
+            return _Hit(previous.start, hit.end, min(previous.quality, hit.quality))
+    return None
+
+
+def _slip(window: str, phrase: str) -> bool:
+    """Whether `window` is `phrase` typed with a homophone or two (one per three characters),
+    none of them on a function character."""
+    return (
+        sounds_alike(window, phrase)
+        and slips(window, phrase) <= max(1, len(phrase) // 3)
+        and not any(a != b and a in _FUNCTION_CHARS for a, b in zip(window, phrase, strict=True))
+    )
+
+
+def _value(phrase: _Phrase, hit: _Hit, base: float) -> float:
+    """Longer, exact phrases are stronger evidence."""
+    return (base + 0.04 * min(phrase.length, 5)) * hit.quality
+
+
+def _negated(text: str, start: int, negations: list[str]) -> bool:
+    """Whether a negation word stands right before a phrase ("不漏水了", "没再停电")."""
+    before = text[max(0, start - 4) : start].rstrip(_NEGATION_GAP)
+    return any(before.endswith(word) for word in negations)
+
+
+def _resolution_end(text: str, resolved: list[tuple[_Phrase, _Hit]]) -> int:
+    """Where the last "it is fixed" cue ends (0 if none); a question or "not yet" does not count."""
+    end = 0
+    for _, hit in resolved:
+        after = text[hit.end : hit.end + 2]
+        before = text[max(0, hit.start - 3) : hit.start]
+        if any(after.startswith(q) for q in _QUESTION_AFTER):
+            continue
+        if any(word in before for word in _NOT_YET):
+            continue
+        end = max(end, hit.end)
+    return end

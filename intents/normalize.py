@@ -1,0 +1,121 @@
+"""Text normalisation: one canonical form for everything the matcher compares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+# Longer texts are cut: a report is never longer, and a 100 kB paste must stay cheap.
+MAX_CHARS = 1000
+
+_QUOTE = re.compile(r"「[^「」]{0,40}?[:：][^「」]*」")
+_SEPARATOR = re.compile(r"^\s*(?:-\s*){3,}$")
+_MENTION = re.compile(r"@[^\s@]{1,24}(?:\s|$)")
+_KEPT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff?!\-]+")
+_LONE_DASH = re.compile(r"(?<![0-9])-|-(?![0-9])")
+_REPEATS = re.compile(r"([?!])\1+")
+_SPACES = re.compile(r"\s+")
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_NUMERAL = re.compile(
+    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)|(?<=单元)[零〇一二三四五六七八九]{3,4}"
+)
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> tuple[opencc.OpenCC, dict[int, str]]:
+    """OpenCC's Traditional-to-Simplified converter and its character table (for a fast check)."""
+    table_file = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in table_file.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[ord(source)] = targets.split()[0]
+    return opencc.OpenCC("t2s"), table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese to Simplified (OpenCC, phrases included); Simplified is untouched."""
+    converter, table = _traditional()
+    if text.translate(table) == text:
+        return text
+    return str(converter.convert(text))
+
+
+def chinese_number(numeral: str) -> int:
+    """Value of a Chinese numeral such as 二十九, 十五, 一百零二 or digit-by-digit 五零二."""
+    if not any(ch in "十百" for ch in numeral):
+        value = 0
+        for ch in numeral:
+            value = value * 10 + _DIGITS[ch]
+        return value
+    total, digit = 0, 0
+    for ch in numeral:
+        if ch == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        elif ch == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        else:
+            digit = _DIGITS[ch]
+    return total + digit
+
+
+def split_quote(text: str) -> tuple[str, str]:
+    """Split a reply from the message it quotes: WeChat's 「name：…」 and "- - -" blocks."""
+    quoted: list[str] = []
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if _SEPARATOR.match(lines[index]):
+            quoted.append("\n".join(lines[:index]))
+            text = "\n".join(lines[index + 1 :])
+            break
+    quoted.extend(match.group(0)[1:-1] for match in _QUOTE.finditer(text))
+    return _QUOTE.sub(" ", text), " ".join(quoted)
+
+
+def normalize(text: str) -> str:
+    """Canonical form: NFKC, Simplified, lower case, no emoji, punctuation or @mentions."""
+    text = text.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(text) else text
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
+    text = to_simplified(text).lower()
+    text = _MENTION.sub(" ", text)
+    text = _KEPT.sub(" ", text)
+    text = _LONE_DASH.sub(" ", text)
+    text = _REPEATS.sub(r"\1", text)
+    text = _NUMERAL.sub(lambda m: str(chinese_number(m.group(0))), text)
+    return _SPACES.sub(" ", text).strip()[:MAX_CHARS].strip()
+
+
+def prepare(text: str) -> tuple[str, str]:
+    """Normalised reply and normalised quoted text of one raw message."""
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
+    reply, quoted = split_quote(text)
+    return normalize(reply), normalize(quoted)
+
+
+def _has_surrogates(text: str) -> bool:
+    """Whether the string holds lone surrogates, which cannot be encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

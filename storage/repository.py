@@ -1,0 +1,274 @@
+"""Repositories over one session: every handler call is one unit of work and one commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import (
+    Building,
+    Chat,
+    Department,
+    Follower,
+    Grid,
+    Household,
+    Identity,
+    Outbox,
+    Person,
+    RoleGrant,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+)
+
+OPEN_STATES = ("new", "acknowledged", "in_progress", "reopened")
+
+
+class Store:
+    """Queries and writes the handlers need, inside one transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, *rows: object) -> None:
+        """Stage new or changed rows for the commit."""
+        self.session.add_all(rows)
+
+    async def flush(self) -> None:
+        """Send staged rows to the database (assigns ids) without committing."""
+        await self.session.flush()
+
+    # roster -----------------------------------------------------------------------------------
+    async def person(self, person_id: int) -> Person | None:
+        """A person by id."""
+        return await self.session.get(Person, person_id)
+
+    async def person_by_identity(self, platform: str, external_id: str) -> Person | None:
+        """The person behind a platform account."""
+        statement = (
+            select(Person)
+            .join(Identity, col(Identity.person_id) == col(Person.id))
+            .where(Identity.platform == platform, Identity.external_id == external_id)
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def identity(self, platform: str, external_id: str) -> Identity | None:
+        """A platform account."""
+        return await self.session.get(Identity, (platform, external_id))
+
+    async def identities(self, person_id: int) -> Sequence[Identity]:
+        """Every platform account of a person."""
+        statement = select(Identity).where(Identity.person_id == person_id)
+        return (await self.session.exec(statement)).all()
+
+    async def people_named(self, name: str) -> Sequence[Person]:
+        """People with exactly this name."""
+        return (await self.session.exec(select(Person).where(Person.name == name))).all()
+
+    async def household(self, household_id: int) -> Household | None:
+        """A household by id."""
+        return await self.session.get(Household, household_id)
+
+    async def grid(self, grid_id: str) -> Grid | None:
+        """A grid by id."""
+        return await self.session.get(Grid, grid_id)
+
+    async def building(self, building_id: str) -> Building | None:
+        """A building by id."""
+        return await self.session.get(Building, building_id)
+
+    async def grids(self) -> Sequence[Grid]:
+        """All grids."""
+        return (await self.session.exec(select(Grid).order_by(col(Grid.id)))).all()
+
+    async def roles(self, person_id: int) -> Sequence[RoleGrant]:
+        """The roles a person holds."""
+        statement = select(RoleGrant).where(RoleGrant.person_id == person_id)
+        return (await self.session.exec(statement)).all()
+
+    async def holders(self, role: str, scope_kind: str, scope_id: str = "") -> Sequence[Person]:
+        """People holding a role over a scope (e.g. grid_leader of G01, staff of community)."""
+        statement = (
+            select(Person)
+            .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+            .where(
+                RoleGrant.role == role,
+                RoleGrant.scope_kind == scope_kind,
+                RoleGrant.scope_id == scope_id,
+            )
+            .order_by(col(Person.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def department_for(self, category: str) -> Department | None:
+        """The department whose categories include this one (社区吹哨, 部门报到)."""
+        for department in (await self.session.exec(select(Department))).all():
+            if category in department.categories:
+                return department
+        return None
+
+    async def department(self, department_id: int) -> Department | None:
+        """A department by id."""
+        return await self.session.get(Department, department_id)
+
+    async def chat(self, platform: str, chat_id: str) -> Chat | None:
+        """A bound group chat."""
+        return await self.session.get(Chat, (platform, chat_id))
+
+    async def chats_for(self, scope_kind: str, scope_id: str) -> Sequence[Chat]:
+        """The group chats bound to a grid or a building."""
+        statement = select(Chat).where(Chat.scope_kind == scope_kind, Chat.scope_id == scope_id)
+        return (await self.session.exec(statement)).all()
+
+    # tickets ----------------------------------------------------------------------------------
+    async def ticket(self, ticket_id: int) -> Ticket | None:
+        """A ticket by number."""
+        return await self.session.get(Ticket, ticket_id)
+
+    async def open_tickets(self, grid_id: str | None, category: str) -> Sequence[Ticket]:
+        """Open tickets of a category in a grid, oldest first (duplicate candidates)."""
+        statement = (
+            select(Ticket)
+            .where(
+                Ticket.category == category,
+                col(Ticket.state).in_(OPEN_STATES),
+                Ticket.grid_id == grid_id,
+            )
+            .order_by(col(Ticket.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def tickets_in_scope(self, grid_ids: Sequence[str] | None) -> Sequence[Ticket]:
+        """Open tickets of some grids (None: all), oldest first."""
+        statement = select(Ticket).where(col(Ticket.state).in_(OPEN_STATES))
+        if grid_ids is not None:
+            statement = statement.where(col(Ticket.grid_id).in_(grid_ids))
+        return (await self.session.exec(statement.order_by(col(Ticket.id)))).all()
+
+    async def tickets_of(self, person_id: int) -> Sequence[Ticket]:
+        """Tickets a person reported or follows, newest first."""
+        followed = select(Follower.ticket_id).where(Follower.person_id == person_id)
+        statement = select(Ticket).where(
+            or_(col(Ticket.reporter_id) == person_id, col(Ticket.id).in_(followed))
+        )
+        return (await self.session.exec(statement.order_by(col(Ticket.id).desc()))).all()
+
+    async def awaiting_rating(self, person_id: int) -> Ticket | None:
+        """The newest resolved ticket this person reported, waiting for their rating."""
+        statement = (
+            select(Ticket)
+            .where(Ticket.reporter_id == person_id, Ticket.state == "resolved")
+            .order_by(col(Ticket.resolved_at).desc())
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def followers(self, ticket_id: int) -> list[int]:
+        """Ids of people following a ticket."""
+        statement = select(Follower.person_id).where(Follower.ticket_id == ticket_id)
+        return list((await self.session.exec(statement)).all())
+
+    async def is_follower(self, ticket_id: int, person_id: int) -> bool:
+        """Whether a person follows a ticket."""
+        return await self.session.get(Follower, (ticket_id, person_id)) is not None
+
+    async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
+        """A ticket's trail, in order."""
+        statement = (
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket_id)
+            .order_by(col(TicketEvent.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def photos(self, ticket_id: int) -> Sequence[TicketPhoto]:
+        """A ticket's photos."""
+        statement = select(TicketPhoto).where(TicketPhoto.ticket_id == ticket_id)
+        return (await self.session.exec(statement.order_by(col(TicketPhoto.id)))).all()
+
+    async def ticket_by_message(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> Ticket | None:
+        """The ticket opened by a given chat message."""
+        statement = select(Ticket).where(
+            Ticket.source_platform == platform,
+            Ticket.source_chat_id == chat_id,
+            Ticket.source_message_id == message_id,
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def due_tickets(self, now: datetime, limit: int = 100) -> Sequence[Ticket]:
+        """Tickets whose next clock check has come."""
+        statement = (
+            select(Ticket)
+            .where(col(Ticket.next_check_at) <= now)
+            .order_by(col(Ticket.next_check_at))
+            .limit(limit)
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def ticket_count(self) -> int:
+        """How many tickets exist."""
+        return int((await self.session.exec(select(func.count()).select_from(Ticket))).one())
+
+    # outbox -----------------------------------------------------------------------------------
+    async def due_messages(self, now: datetime, limit: int = 50) -> Sequence[Outbox]:
+        """Undelivered notifications whose attempt time has come, oldest first."""
+        statement = (
+            select(Outbox)
+            .where(Outbox.status == "pending", col(Outbox.next_attempt_at) <= now)
+            .order_by(col(Outbox.id))
+            .limit(limit)
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def messages_for_ticket(self, ticket_id: int) -> Sequence[Outbox]:
+        """Every notification about a ticket, for its delivery record."""
+        statement = select(Outbox).where(Outbox.ticket_id == ticket_id).order_by(col(Outbox.id))
+        return (await self.session.exec(statement)).all()
+
+    async def outbox_message(self, message_id: int) -> Outbox | None:
+        """One outbox row."""
+        return await self.session.get(Outbox, message_id)
+
+
+class Database:
+    """The engine and the way to open a unit of work."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = session_factory(engine)
+
+    @classmethod
+    async def open(cls, url: str, migrate: bool = True) -> Database:
+        """Connect and (by default) apply migrations."""
+        database = cls(create_engine(url))
+        if migrate:
+            await upgrade(database.engine)
+        return database
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Store]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        async with self._sessions() as session, session.begin():
+            yield Store(session)
+
+    async def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            async with self._sessions() as session:
+                await session.exec(select(1))
+            return True
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
