@@ -14,6 +14,7 @@ from handlers.ports import Clock, SystemClock
 from handlers.router import Router
 from handlers.tickets import TicketDesk
 from intents import Matcher, load_catalog
+from storage.media import MediaStore
 from storage.repository import Database
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
@@ -50,6 +51,7 @@ class App:
     sender: Sender
     scheduler: Scheduler
     clock: Clock
+    media: MediaStore  # adapters download photos here and pass the paths in Inbound.photos
 
     @classmethod
     async def build(
@@ -69,6 +71,7 @@ class App:
             Sender(database, frontends, clock),
             Scheduler(database, desk, clock),
             clock,
+            MediaStore(settings.media_dir),
         )
 
     async def close(self) -> None:

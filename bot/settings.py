@@ -16,7 +16,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRIDBOT_", env_file=".env", extra="ignore")
 
     database_url: str = Field("sqlite:///gridbot.db", description="SQLite file or PostgreSQL URL")
-    redis_url: str | None = Field(None, description="Redis, for update deduplication and locks")
     catalog_file: Path | None = Field(None, description="intent catalog; default: the bundled one")
     timezone: str = Field("Asia/Shanghai", description="how times are shown to people")
     http_host: str = Field("0.0.0.0", description="address the HTTP app listens on")

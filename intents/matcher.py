@@ -10,6 +10,7 @@ from becoming tickets.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import product
@@ -26,7 +27,7 @@ from intents.phonetic import readings, slips, sounds_alike
 SURE = 0.75
 MAYBE = 0.6
 COMBO_WINDOW = 12  # "A*B": B must start within this many characters after A ends
-FUZZY_CUTOFF = 75.0  # rapidfuzz partial_ratio for a phrase of four or more characters
+FUZZY_CUTOFF = 80.0  # rapidfuzz partial_ratio: one slip in a phrase of five or more characters
 _PHONETIC = 0.85
 _PHONETIC_WORD = 0.7  # the text is itself a common word (露水 is dew): only with other evidence
 # A slip on a function character is never a typo of a keyword ("咚的" is not "冻得").
@@ -36,8 +37,13 @@ _QUOTED = 0.8
 _REQUEST_BOOST = 0.25
 _EXTRA_HIT = 0.03
 _QUESTION_AFTER = ("吗", "没", "么", "?", "不")
-_NOT_YET = ("没", "能", "会", "才", "时候", "不")
+_NOT_YET = ("没", "能", "会", "才", "时候", "不", "几点", "多久", "何时", "哪天", "请问", "要")
 _NEGATION_GAP = "再会太用也都还就"
+# A message that opens as a notice or a forward is never a resident's report.
+_NOTICE_HEAD = re.compile(
+    r"^\s*(?:【[^】]{0,10}(?:通知|公告|提示|提醒|科普|公示|预告|告知|转发|转载|须知)[^】]{0,10}】"
+    r"|(?:转发|转载|科普|通知|公告|温馨提示|友情提示|社区通知|物业通知)\s*[:：])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ class _PartIndex:
             if len(part) >= 2 and readings(part[0]) and readings(part[1]):
                 for pair in product(readings(part[0]), readings(part[1])):
                     self.by_sound[pair].append(part)
-            if len(part) >= 4:
+            if len(part) >= 5:
                 for index in range(len(part) - 1):
                     self.fuzzy_by_bigram[part[index : index + 2]].add(part)
 
@@ -125,7 +131,9 @@ class Matcher:
                 ("urgent", category.urgent_cues),
             ):
                 phrases.extend(_Phrase(tuple(p.split("*")), category.id, kind) for p in items)
-        self._phrases = tuple(phrases)
+        self._by_first_part: dict[str, list[_Phrase]] = defaultdict(list)
+        for phrase in phrases:
+            self._by_first_part[phrase.parts[0]].append(phrase)
         parts = {part for phrase in phrases for part in phrase.parts}
         sound_parts = {
             part
@@ -135,6 +143,7 @@ class Matcher:
         }
         self._index = _PartIndex(parts, sound_parts, common_words())
         self._urgent_categories = {c.id for c in catalog.categories if c.urgency == "urgent"}
+        self._order = {category_id: index for index, category_id in enumerate(catalog.ids)}
 
     def _phrase_hits(self, text: str) -> list[tuple[_Phrase, _Hit]]:
         """Every phrase found in the text, combinations ("A*B") included."""
@@ -142,15 +151,17 @@ class Matcher:
             return []
         found = self._index.find(text)
         hits: list[tuple[_Phrase, _Hit]] = []
-        for phrase in self._phrases:
-            first = found.get(phrase.parts[0])
-            if not first:
-                continue
-            for hit in first:
+        candidates = [p for part in found for p in self._by_first_part.get(part, ())]
+        for phrase in candidates:
+            # cues are read as written; only problems and topics tolerate typos
+            sloppy = phrase.kind in ("problem", "topic")
+            for hit in found[phrase.parts[0]]:
+                if not sloppy and hit.quality < 1.0:
+                    continue
                 combined: _Hit | None = hit
                 for part in phrase.parts[1:]:
                     assert combined is not None
-                    combined = _follow(combined, found.get(part, ()))
+                    combined = _follow(text, combined, found.get(part, ()), sloppy)
                     if combined is None:
                         break
                 if combined is not None:
@@ -162,58 +173,68 @@ class Matcher:
         """Classify one raw message."""
         reply, quoted = prepare(text)
         location = extract_location(reply) or extract_location(quoted)
-        hits = self._phrase_hits(reply)
+        if _NOTICE_HEAD.match(text):
+            return Intent(NONE, 1.0, "none", location=location)
         by_kind: dict[str, list[tuple[_Phrase, _Hit]]] = defaultdict(list)
-        for phrase, hit in hits:
+        for phrase, hit in self._phrase_hits(reply):
             by_kind[phrase.kind].append((phrase, hit))
 
-        over = _resolution_end(reply, by_kind["resolved"])
+        # "It is fixed" ends a story: what came before it no longer counts. A category's own
+        # cues (来水了) only end that category's story.
+        over_all = _resolution_end(
+            reply, [(p, h) for p, h in by_kind["resolved"] if not p.category]
+        )
+        over: defaultdict[str | None, int] = defaultdict(lambda: over_all)
+        for phrase, hit in by_kind["resolved"]:
+            if phrase.category and _resolution_end(reply, [(phrase, hit)]):
+                over[phrase.category] = max(over[phrase.category], hit.end)
         # An urgent cue ("救命", "被困") is also a plea for help.
-        request = any(hit.start >= over for _, hit in by_kind["request"] + by_kind["urgent"])
+        pleas = [hit.start for _, hit in by_kind["request"] + by_kind["urgent"]]
         negations = [phrase.parts[0] for phrase, _ in by_kind["negation"]]
-
         exact = {
             phrase.category
             for phrase, hit in by_kind["problem"] + by_kind["topic"]
             if hit.quality == 1.0
         }
+
         strong: dict[str, list[float]] = defaultdict(list)
         weak: dict[str, list[float]] = defaultdict(list)
         for phrase, hit in by_kind["problem"] + by_kind["topic"]:
-            assert phrase.category is not None
-            if hit.quality == _PHONETIC_WORD and phrase.category not in exact:
+            category = phrase.category
+            assert category is not None
+            if hit.quality == _PHONETIC_WORD and category not in exact:
+                continue
+            if hit.start < over[category]:
                 continue
             if phrase.kind == "topic":
-                weak[phrase.category].append(_value(phrase, hit, base=0.50))
+                weak[category].append(_value(phrase, hit, base=0.45))
+            elif _negated(reply, hit.start, negations):
                 continue
-            if hit.start < over or _negated(reply, hit.start, negations):
-                continue
-            value = _value(phrase, hit, base=0.80)
-            if hit.quality < 1.0 and phrase.length <= 2:
-                weak[phrase.category].append(value)  # a homophone of two characters needs a cue
+            elif hit.quality < 1.0 and phrase.length <= 2:
+                weak[category].append(_value(phrase, hit, base=0.65))  # a cue makes it sure
             else:
-                strong[phrase.category].append(value)
+                strong[category].append(_value(phrase, hit, base=0.80))
         for phrase, hit in self._phrase_hits(quoted):
             if phrase.kind in ("problem", "topic") and phrase.category is not None:
-                weak[phrase.category].append(_value(phrase, hit, base=0.50) * _QUOTED)
+                weak[phrase.category].append(_value(phrase, hit, base=0.45) * _QUOTED)
 
         scores: dict[str, float] = {}
         for category in strong.keys() | weak.keys():
+            request = any(start >= over[category] for start in pleas)
             values = sorted(strong.get(category, []), reverse=True)
             if values:
                 score = values[0] + _EXTRA_HIT * min(len(values) - 1, 2)
-                if request:
-                    score += _EXTRA_HIT
+                score += _EXTRA_HIT if request else 0.0
             else:
                 score = max(weak[category]) + (_REQUEST_BOOST if request else 0.0)
-            scores[category] = min(score, 1.0)
-        ranked = sorted(
-            scores.items(), key=lambda item: (-item[1], self.catalog.ids.index(item[0]))
-        )
+            scores[category] = score
+        # The most specific evidence wins; the catalog's order only breaks exact ties.
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
         if not ranked:
             return Intent(NONE, 1.0, "none", location=location)
-        best, score = ranked[0]
-        alternatives = tuple(Alternative(c, s) for c, s in ranked[1:4])
+        best, score = ranked[0][0], min(ranked[0][1], 1.0)
+        alternatives = tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[1:4])
+        request = any(start >= over[best] for start in pleas)
         suppressed = (by_kind["notice"] and not request) or (
             (by_kind["praise"] or by_kind["bot"]) and best not in strong
         )
@@ -223,7 +244,7 @@ class Matcher:
                 1.0 - score / 2,
                 "none",
                 location=location,
-                alternatives=tuple(Alternative(c, s) for c, s in ranked[:3]),
+                alternatives=tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[:3]),
             )
         urgent = best in self._urgent_categories or any(
             phrase.category == best for phrase, _ in by_kind["urgent"]
@@ -237,10 +258,18 @@ class Matcher:
         return extract_location(reply) or extract_location(quoted)
 
 
-def _follow(previous: _Hit, candidates: list[_Hit] | tuple[()]) -> _Hit | None:
-    """The first occurrence of the next part of a combination, close after the previous one."""
+def _follow(
+    text: str, previous: _Hit, candidates: list[_Hit] | tuple[()], sloppy: bool
+) -> _Hit | None:
+    """The first occurrence of the next part of a combination, close after the previous one
+    and in the same clause (punctuation became spaces)."""
     for hit in candidates:
-        if previous.end <= hit.start <= previous.end + COMBO_WINDOW:
+        if not sloppy and hit.quality < 1.0:
+            continue
+        if (
+            previous.end <= hit.start <= previous.end + COMBO_WINDOW
+            and " " not in text[previous.end : hit.start]
+        ):
             return _Hit(previous.start, hit.end, min(previous.quality, hit.quality))
     return None
 
@@ -257,7 +286,8 @@ def _slip(window: str, phrase: str) -> bool:
 
 def _value(phrase: _Phrase, hit: _Hit, base: float) -> float:
     """Longer, exact phrases are stronger evidence."""
-    return (base + 0.04 * min(phrase.length, 5)) * hit.quality
+    length = phrase.length
+    return (base + 0.04 * min(length, 5) + 0.01 * max(0, min(length, 12) - 5)) * hit.quality
 
 
 def _negated(text: str, start: int, negations: list[str]) -> bool:
@@ -271,7 +301,7 @@ def _resolution_end(text: str, resolved: list[tuple[_Phrase, _Hit]]) -> int:
     end = 0
     for _, hit in resolved:
         after = text[hit.end : hit.end + 2]
-        before = text[max(0, hit.start - 3) : hit.start]
+        before = text[max(0, hit.start - 6) : hit.start]
         if any(after.startswith(q) for q in _QUESTION_AFTER):
             continue
         if any(word in before for word in _NOT_YET):

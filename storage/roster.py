@@ -237,6 +237,7 @@ class ImportSummary:
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
 
     def __getitem__(self, kind: str) -> Counts:
+        """The counts of one kind, e.g. summary["people"]."""
         return self.counts[kind]
 
     @property
@@ -247,7 +248,7 @@ class ImportSummary:
 
 # parsing ----------------------------------------------------------------------------------------
 def parse_roster(
-    path: Path, grid: str | None = None, categories: Collection[str] | None = None
+    path: Path | str, grid: str | None = None, categories: Collection[str] | None = None
 ) -> RosterPlan:
     """Read and check a roster file (.yaml/.yml, .csv, .xlsx); RosterError lists every problem."""
     path = Path(path)
@@ -392,6 +393,7 @@ def _merge_people(
     parent = list(range(len(mentions)))
 
     def find(index: int) -> int:
+        """The representative of a mention's group."""
         while parent[index] != index:
             parent[index] = parent[parent[index]]
             index = parent[index]
@@ -1063,6 +1065,7 @@ class _Applier:
         matches: list[Person | None] = [None] * len(self.plan.people)
 
         def claim(index: int, candidates: Iterable[Person | None]) -> None:
+            """Match plan person index to the first candidate nobody has claimed yet."""
             for candidate in candidates:
                 if candidate is not None and candidate.id not in claimed:
                     claimed.add(candidate.id)
@@ -1221,7 +1224,7 @@ class _Applier:
         if whole:
             wanted_chats = {(c.platform, c.chat_id) for c in self.plan.chats}
             for key, chat in self.chats.items():
-                if key not in wanted_chats:
+                if key[0] in PLATFORMS and key not in wanted_chats:  # console chats are the demo's
                     await self.session.delete(chat)
                     self.summary["chats"].pruned += 1
         await self.session.flush()
