@@ -139,9 +139,8 @@ def intent_benchmarks() -> None:
 
 async def ticket_rate(url: str, count: int = 300) -> float:
     """Tickets created per second through the router (match, locate, store, outbox)."""
-    from tests.dialog import Dialog, build_community
-
     from storage.repository import Database
+    from tests.dialog import Dialog, build_community
 
     database = await Database.open(url)
     try:

@@ -188,8 +188,10 @@ class Matcher:
         for phrase, hit in by_kind["resolved"]:
             if phrase.category and _resolution_end(reply, [(phrase, hit)]):
                 over[phrase.category] = max(over[phrase.category], hit.end)
-        # An urgent cue ("救命", "被困") is also a plea for help.
+        # An urgent cue ("救命", "被困") is also a plea for help. A question about a service
+        # belongs to it too, but a one-character subject (狗, 树) needs a real complaint.
         pleas = [hit.start for _, hit in by_kind["request"] + by_kind["urgent"]]
+        questions = [hit.start for _, hit in by_kind["question"]]
         negations = [phrase.parts[0] for phrase, _ in by_kind["negation"]]
         exact = {
             phrase.category
@@ -199,15 +201,20 @@ class Matcher:
 
         strong: dict[str, list[float]] = defaultdict(list)
         weak: dict[str, list[float]] = defaultdict(list)
+        asked: set[str] = set()  # categories whose subject was asked about
         for phrase, hit in by_kind["problem"] + by_kind["topic"]:
             category = phrase.category
             assert category is not None
-            if hit.quality == _PHONETIC_WORD and category not in exact:
-                continue
+            if hit.quality == _PHONETIC_WORD:
+                if category not in exact:
+                    continue
+                hit = _Hit(hit.start, hit.end, _PHONETIC)  # corroborated: read as a typo
             if hit.start < over[category]:
                 continue
             if phrase.kind == "topic":
                 weak[category].append(_value(phrase, hit, base=0.45))
+                if phrase.length > 1 and any(start >= over[category] for start in questions):
+                    asked.add(category)
             elif _negated(reply, hit.start, negations):
                 continue
             elif hit.quality < 1.0 and phrase.length <= 2:
@@ -220,7 +227,7 @@ class Matcher:
 
         scores: dict[str, float] = {}
         for category in strong.keys() | weak.keys():
-            request = any(start >= over[category] for start in pleas)
+            request = any(start >= over[category] for start in pleas) or category in asked
             values = sorted(strong.get(category, []), reverse=True)
             if values:
                 score = values[0] + _EXTRA_HIT * min(len(values) - 1, 2)
@@ -234,7 +241,7 @@ class Matcher:
             return Intent(NONE, 1.0, "none", location=location)
         best, score = ranked[0][0], min(ranked[0][1], 1.0)
         alternatives = tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[1:4])
-        request = any(start >= over[best] for start in pleas)
+        request = any(start >= over[best] for start in pleas) or best in asked
         suppressed = (by_kind["notice"] and not request) or (
             (by_kind["praise"] or by_kind["bot"]) and best not in strong
         )
