@@ -391,17 +391,7 @@ class Router:
         if not tickets:
             return [Reply(text(turn.language, "my.none"))]
         lines = [text(turn.language, "my.header")]
-        lines += [
-            text(
-                turn.language,
-                "my.line",
-                n=t.id,
-                category=self.desk.category_name(t.category, turn.language),
-                state=text(turn.language, f"state.{t.state}"),
-                age=format_age((turn.now - t.created_at).total_seconds(), turn.language),
-            )
-            for t in tickets[:30]
-        ]
+        lines += [self._line(turn, "my.line", t) for t in tickets[:30]]
         return [Reply("\n".join(lines))]
 
     async def _lang(self, turn: Turn, argument: str) -> list[Reply]:
@@ -445,20 +435,28 @@ class Router:
         if not tickets:
             return [Reply(text(turn.language, "tickets.none"))]
         lines = [text(turn.language, "tickets.header")]
-        for ticket in tickets[:50]:
-            due = ticket.next_check_at or ticket.created_at
-            lines.append(
-                text(
-                    turn.language,
-                    "tickets.line",
-                    n=ticket.id,
-                    category=self.desk.category_name(ticket.category, turn.language),
-                    state=text(turn.language, f"state.{ticket.state}"),
-                    age=format_age((turn.now - ticket.created_at).total_seconds(), turn.language),
-                    deadline=format_time(due, self.desk.zone),
-                )
+        lines += [
+            self._line(
+                turn,
+                "tickets.line",
+                t,
+                deadline=format_time(t.next_check_at or t.created_at, self.desk.zone),
             )
+            for t in tickets[:50]
+        ]
         return [Reply("\n".join(lines))]
+
+    def _line(self, turn: Turn, key: str, ticket: Ticket, **extra: object) -> str:
+        """One ticket in a list: number, category, state, age (and what `extra` adds)."""
+        return text(
+            turn.language,
+            key,
+            n=ticket.id,
+            category=self.desk.category_name(ticket.category, turn.language),
+            state=text(turn.language, f"state.{ticket.state}"),
+            age=format_age((turn.now - ticket.created_at).total_seconds(), turn.language),
+            **extra,
+        )
 
     async def _ticket(self, turn: Turn, argument: str) -> list[Reply]:
         """One ticket with its trail and delivery states, for those who may see it."""

@@ -7,7 +7,7 @@ queues (outbox) are committed together. Nothing here sends a message or knows th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from handlers.rules.duplicates import same_place
 from handlers.rules.sla import Clocked, due_step, next_check
 from handlers.rules.tickets import MAX_LEVEL, Action, Rating, Refusal, Role, State, decide
 from handlers.texts import format_time, text
-from intents import Catalog, Location
+from intents import Catalog, Location, Sla
 from storage.models import Follower, Outbox, Person, Ticket, TicketEvent, TicketPhoto
 from storage.repository import Store
 
@@ -24,6 +24,7 @@ LEADER_ACTIONS = (
     (Action.ACKNOWLEDGE, Action.PROGRESS, Action.RESOLVE),
     (Action.ESCALATE, Action.REASSIGN),
 )
+FALLBACK_SLA = Sla(ack=timedelta(hours=4), resolve=timedelta(days=3))
 RATING_CHOICES = {"1": Rating.SATISFIED, "2": Rating.BASICALLY, "3": Rating.UNSATISFIED}
 
 
@@ -533,9 +534,12 @@ class TicketDesk:
 
     def _clocked(self, ticket: Ticket, has_department: bool) -> Clocked:
         """The plain data the SLA rules read."""
-        sla = self.catalog.get(ticket.category).sla if ticket.category in self.catalog else None
-        ack = sla.ack if sla else self.catalog.categories[0].sla.ack
-        resolve = sla.resolve if sla else self.catalog.categories[0].sla.resolve
+        # a category dropped from the catalog keeps its open tickets moving on a default SLA
+        sla = (
+            self.catalog.get(ticket.category).sla
+            if ticket.category in self.catalog
+            else FALLBACK_SLA
+        )
         return Clocked(
             state=State(ticket.state),
             level=ticket.level,
@@ -543,8 +547,8 @@ class TicketDesk:
             level_since=ticket.level_since,
             acknowledged_at=ticket.acknowledged_at,
             resolved_at=ticket.resolved_at,
-            ack=ack,
-            resolve=resolve,
+            ack=sla.ack,
+            resolve=sla.resolve,
             has_department=has_department,
         )
 
