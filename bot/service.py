@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 
 import uvicorn
 
@@ -14,8 +17,24 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn that stops on SIGINT/SIGTERM without re-raising them, so gridbot can finish
+    its workers and close the database before exiting."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.handle_exit, sig, None)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+
 async def serve(settings: Settings) -> None:
-    """Run until SIGINT/SIGTERM (uvicorn catches them); the platforms join in their issues."""
+    """Run until SIGINT/SIGTERM; the chat platforms' adapters join here in their issues."""
     app = await App.build(settings, frontends=[])
     if not app.sender.frontends:
         log.warning("no chat platform is configured: notifications wait in the outbox")
@@ -24,7 +43,7 @@ async def serve(settings: Settings) -> None:
         asyncio.create_task(app.sender.run(stop)),
         asyncio.create_task(app.scheduler.run(stop)),
     ]
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             create_http_app(app),
             host=settings.http_host,
