@@ -53,7 +53,8 @@ class Frontend(Protocol):
     platform: str
 
     async def send(self, delivery: Delivery) -> None:
-        """Send one message; raise Unreachable or TemporaryFailure, anything else is permanent."""
+        """Send one message; raise Unreachable or TemporaryFailure (other errors are logged and
+        retried like temporary ones, up to MAX_ATTEMPTS)."""
         ...
 
 
@@ -65,6 +66,10 @@ class Sender:
         self.frontends = {f.platform: f for f in frontends}
         self.clock = clock
         self.alive_at: datetime | None = None
+
+    def add_frontend(self, frontend: Frontend) -> None:
+        """A front end that started after the sender was built (it needs the router)."""
+        self.frontends[frontend.platform] = frontend
 
     async def deliver_due(self, limit: int = 50) -> int:
         """One pass: lease the due rows, send each, record each outcome. Returns rows handled."""

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.adapters.telegram.base import TelegramFrontend
 from bot.app import App
 
 # The sender passes at least every few seconds; longer silence means it is stuck or dead.
 SENDER_SILENCE = timedelta(minutes=2)
 
 
-def create_http_app(app: App) -> FastAPI:
-    """A FastAPI app bound to a running gridbot."""
+def create_http_app(app: App, telegram: TelegramFrontend | None = None) -> FastAPI:
+    """A FastAPI app bound to a running gridbot (with the Telegram webhook when it uses one)."""
     http = FastAPI(title="gridbot", docs_url=None, redoc_url=None)
 
     @http.get("/healthz")
@@ -28,5 +31,22 @@ def create_http_app(app: App) -> FastAPI:
             "sender": "ok" if sender else "stalled",
         }
         return JSONResponse(body, status_code=200 if database and sender else 503)
+
+    if telegram is not None and app.settings.telegram_webhook_secret is not None:
+        secret = app.settings.telegram_webhook_secret.get_secret_value().encode()
+
+        @http.post("/telegram/webhook")
+        async def telegram_webhook(request: Request) -> JSONResponse:
+            """Bot API updates; refused without the secret header (compared in constant time)."""
+            given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+            if not hmac.compare_digest(given, secret):
+                return JSONResponse({"ok": False}, status_code=403)
+            try:
+                update: Any = await request.json()
+            except ValueError:
+                return JSONResponse({"ok": False}, status_code=400)
+            if isinstance(update, dict):
+                await telegram.handle_update(update)
+            return JSONResponse({"ok": True})
 
     return http

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from bot.adapters.telegram.setup import telegram_frontend
 from bot.app import App
 from bot.http import create_http_app
 from bot.settings import Settings
@@ -36,6 +37,17 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM; the chat platforms' adapters join here in their issues."""
     app = await App.build(settings, frontends=[])
+    telegram = telegram_frontend(app)
+    if telegram is not None:
+        webhook = settings.telegram_webhook_url
+        secret = settings.telegram_webhook_secret
+        await telegram.start(webhook, secret.get_secret_value() if secret else None)
+        app.sender.add_frontend(telegram)
+        log.info(
+            "telegram (%s) started: %s",
+            settings.telegram_library,
+            "webhook" if webhook else "long polling",
+        )
     if not app.sender.frontends:
         log.warning("no chat platform is configured: notifications wait in the outbox")
     stop = asyncio.Event()
@@ -57,4 +69,6 @@ async def serve(settings: Settings) -> None:
     finally:
         stop.set()
         await asyncio.gather(*workers, return_exceptions=True)
+        if telegram is not None:
+            await telegram.stop()
         await app.close()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,12 +23,28 @@ class Settings(BaseSettings):
     http_port: int = Field(8080, description="port of the HTTP app (/healthz, webhooks)")
     media_dir: Path = Field(Path("media"), description="where photos sent with reports are kept")
     log_level: str = Field("INFO", description="logging level")
+    redis_url: str | None = Field(None, description="Redis: update deduplication across workers")
+    telegram_token: SecretStr | None = Field(None, description="bot token from @BotFather")
+    telegram_library: Literal["aiogram", "ptb"] = Field("aiogram", description="client library")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Bot API server (a self-hosted one works too)"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public HTTPS URL of the webhook; unset: long polling"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(None, description="required with a webhook")
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone, naming it
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Self:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("GRIDBOT_TELEGRAM_WEBHOOK_SECRET is required with a webhook URL")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

@@ -31,6 +31,7 @@ class Inbound:
     button: str | None = None  # the data of a pressed button
     reply_to: str | None = None  # id of the message this one answers
     language_hint: str | None = None  # the platform's guess at the sender's language
+    phone: str | None = None  # a phone number the sender shared as their own (registration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     alert: bool = False  # for a button press: show as an alert rather than a message
     quote: bool = True  # in a group, answer as a reply to the person's message
+    phone_button: str = ""  # label of a "share my phone number" button to offer, if any
 
 
 @dataclass(frozen=True, slots=True)

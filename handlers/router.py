@@ -99,6 +99,8 @@ class Router:
         message = turn.message
         if message.button is not None:
             return await self._button(turn, message.button)
+        if message.phone and message.chat_kind == "private":
+            return await self._register_phone(turn, message.phone)
         body = message.text.strip()
         if len(body) > MAX_TEXT:
             return [Reply(text(turn.language, "report.too_long", limit=MAX_TEXT))]
@@ -350,7 +352,7 @@ class Router:
             )
         if ticket.urgent and not outcome.joined:
             answer += text(turn.language, "report.urgent")
-        if turn.new_person:
+        if not turn.person.confirmed:
             answer += "\n" + text(turn.language, "report.unknown_sender")
         return [Reply(answer)]
 
@@ -371,7 +373,8 @@ class Router:
         command, _, argument = body[1:].partition(" ")
         command = command.split("@", 1)[0].lower()  # /help@gridbot in groups
         handlers: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
-            "start": self._help,
+            "start": self._start,
+            "bind": self._bind,
             "help": self._help,
             "my": self._my,
             "lang": self._lang,
@@ -382,6 +385,77 @@ class Router:
         if handler is None:
             return [] if turn.message.chat_kind == "group" else await self._help(turn, "")
         return await handler(turn, argument.strip())
+
+    async def _start(self, turn: Turn, payload: str) -> list[Reply]:
+        """The first private message (deep links carry a payload): help, and registration for
+        people the roster does not know yet."""
+        replies = await self._help(turn, payload)
+        if not turn.person.confirmed:
+            replies.append(
+                Reply(
+                    text(turn.language, "register.ask"),
+                    phone_button=text(turn.language, "register.button"),
+                )
+            )
+        return replies
+
+    async def _register_phone(self, turn: Turn, phone: str) -> list[Reply]:
+        """A shared phone number links the sender to the roster person with that number."""
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        found = await turn.store.person_by_phone(digits)
+        if found is None:
+            return [Reply(text(turn.language, "register.not_found"))]
+        message = turn.message
+        if found.id != turn.person.id:
+            await turn.store.merge_person(turn.person.id or 0, found.id or 0)
+        found.last_platform = message.platform
+        turn.store.add(found)
+        place = text(turn.language, "place.unknown")
+        if found.household_id:
+            household = await turn.store.household(found.household_id)
+            if household:
+                place = self.desk.place(
+                    Location(household.building_id, household.unit or None, household.room),
+                    turn.language,
+                )
+        return [Reply(text(turn.language, "register.done", name=found.name, place=place))]
+
+    async def _bind(self, turn: Turn, argument: str) -> list[Reply]:
+        """/bind G01 or /bind building:29 in a group: the bot learns which chat is whose."""
+        if turn.message.chat_kind != "group" or not argument:
+            return [Reply(text(turn.language, "bind.usage"))]
+        kind, _, scope_id = argument.partition(":") if ":" in argument else ("grid", "", argument)
+        kind, scope_id = kind.strip().lower(), scope_id.strip()
+        if kind == "grid":
+            grid = await turn.store.grid(scope_id) or await turn.store.grid(scope_id.upper())
+            scope = ("grid", grid.id) if grid else None
+            grid_id = grid.id if grid else None
+        elif kind == "building":
+            building = await turn.store.building(scope_id)
+            scope = ("building", building.id) if building else None
+            grid_id = building.grid_id if building else None
+        else:
+            return [Reply(text(turn.language, "bind.usage"))]
+        if scope is None:
+            return [Reply(text(turn.language, "bind.unknown", scope=argument))]
+        grants = await turn.store.roles(turn.person.id or 0)
+        allowed = any(
+            g.role == "staff"
+            or (g.role == "grid_leader" and g.scope_id == grid_id)
+            or (g.role == "building_leader" and scope == ("building", g.scope_id))
+            for g in grants
+        )
+        if not allowed:
+            return [Reply(text(turn.language, "refused.not_allowed"))]
+        await turn.store.bind_chat(turn.message.platform, turn.message.chat_id, *scope)
+        label = text(turn.language, f"scope.{scope[0]}", id=scope[1])
+        return [Reply(text(turn.language, "bind.done", scope=label))]
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
+        """A group became a supergroup under a new id: its binding and tickets follow it."""
+        async with self.database.unit() as store:
+            await store.move_chat(platform, old_chat_id, new_chat_id)
 
     async def _help(self, turn: Turn, _: str) -> list[Reply]:
         return [Reply(text(turn.language, "help"))]

@@ -308,6 +308,42 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "place.building": ("{building}号楼", "{building}號樓", "building {building}"),
     "place.unit": ("{unit}单元", "{unit}單元", " unit {unit}"),
     "place.room": ("{room}室", "{room}室", " flat {room}"),
+    # binding group chats and registering
+    "bind.done": (
+        "本群已绑定到{scope}，居民在群里反映的问题会自动登记。",
+        "本群已綁定到{scope}，居民在群裡反映的問題會自動登記。",
+        "This group is now bound to {scope}; reports here become tickets.",
+    ),
+    "bind.usage": (
+        "用法：/bind G01（网格）或 /bind building:29（楼栋），只能在群里使用。",
+        "用法：/bind G01（網格）或 /bind building:29（樓棟），只能在群裡使用。",
+        "Usage: /bind G01 (a grid) or /bind building:29 (a building), in a group.",
+    ),
+    "bind.unknown": (
+        "没有找到「{scope}」，请检查网格编号或楼号。",
+        "沒有找到「{scope}」，請檢查網格編號或樓號。",
+        "There is no “{scope}”; check the grid id or building.",
+    ),
+    "scope.grid": ("网格 {id}", "網格 {id}", "grid {id}"),
+    "scope.building": ("{id}号楼", "{id}號樓", "building {id}"),
+    "register.ask": (
+        "欢迎！请点下方按钮分享您的手机号，我们会在社区名册中找到您；也可以直接联系网格长登记。",
+        "歡迎！請點下方按鈕分享您的手機號，我們會在社區名冊中找到您；也可以直接聯繫網格長登記。",
+        "Welcome! Share your phone number with the button below so we can find you in the "
+        "community roster, or ask your grid leader to register you.",
+    ),
+    "register.button": ("分享手机号完成登记", "分享手機號完成登記", "Share my phone number"),
+    "register.done": (
+        "登记成功：{name}，{place}。以后的工单进展会私信通知您。",
+        "登記成功：{name}，{place}。以後的工單進展會私訊通知您。",
+        "Registered: {name}, {place}. Updates on your tickets will come here.",
+    ),
+    "register.not_found": (
+        "名册中没有这个手机号。请联系网格长把您加入名册，或告诉网格长您的楼号-单元-房号。",
+        "名冊中沒有這個手機號。請聯繫網格長把您加入名冊，或告訴網格長您的樓號-單元-房號。",
+        "This number is not in the roster. Ask your grid leader to add you, with your "
+        "building-unit-flat.",
+    ),
     # help and lists
     "help": (
         "我是社区网格助手。直接描述问题即可，例如「29号楼3单元楼顶漏水」，我会登记工单并转给网格长，"

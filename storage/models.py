@@ -227,3 +227,11 @@ class PendingReport(SQLModel, table=True):
     message_id: str = ""
     created_at: datetime = _time()
     answered: bool = False
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A platform update already handled (webhook retries and restarts repeat updates)."""
+
+    platform: str = Field(primary_key=True)
+    update_id: str = Field(primary_key=True)
+    seen_at: datetime = _time(index=True)

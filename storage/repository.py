@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,7 +22,9 @@ from storage.models import (
     Household,
     Identity,
     Outbox,
+    PendingReport,
     Person,
+    ProcessedUpdate,
     RoleGrant,
     Ticket,
     TicketEvent,
@@ -72,6 +74,56 @@ class Store:
     async def people_named(self, name: str) -> Sequence[Person]:
         """People with exactly this name."""
         return (await self.session.exec(select(Person).where(Person.name == name))).all()
+
+    async def person_by_phone(self, phone: str) -> Person | None:
+        """The confirmed roster person with this phone number."""
+        statement = select(Person).where(Person.phone == phone, col(Person.confirmed).is_(True))
+        return (await self.session.exec(statement.order_by(col(Person.id)))).first()
+
+    async def merge_person(self, source_id: int, target_id: int) -> None:
+        """Fold a provisional person into a roster person: accounts, tickets and trail move."""
+        moves = (
+            (Identity, "person_id"),
+            (Ticket, "reporter_id"),
+            (Ticket, "assignee_id"),
+            (Follower, "person_id"),
+            (TicketEvent, "actor_id"),
+            (TicketPhoto, "added_by"),
+            (Outbox, "person_id"),
+            (PendingReport, "person_id"),
+        )
+        for table, column in moves:
+            await self.session.exec(
+                update(table).where(getattr(table, column) == source_id).values({column: target_id})
+            )
+        source = await self.session.get(Person, source_id)
+        if source is not None:
+            await self.session.flush()
+            await self.session.delete(source)
+
+    async def bind_chat(self, platform: str, chat_id: str, scope_kind: str, scope_id: str) -> None:
+        """Bind (or rebind) a group chat to a grid or a building."""
+        chat = await self.chat(platform, chat_id) or Chat(
+            platform=platform, chat_id=chat_id, scope_kind=scope_kind, scope_id=scope_id
+        )
+        chat.scope_kind, chat.scope_id = scope_kind, scope_id
+        self.add(chat)
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
+        """Carry a chat's binding and its tickets' source over to the chat's new id."""
+        chat = await self.chat(platform, old_chat_id)
+        if chat is not None:
+            await self.session.delete(chat)
+            await self.session.flush()
+            await self.bind_chat(platform, new_chat_id, chat.scope_kind, chat.scope_id)
+        await self.session.exec(
+            update(Ticket)
+            .where(
+                col(Ticket.source_platform) == platform,
+                col(Ticket.source_chat_id) == old_chat_id,
+            )
+            .values(source_chat_id=new_chat_id)
+        )
 
     async def household(self, household_id: int) -> Household | None:
         """A household by id."""
@@ -213,6 +265,12 @@ class Store:
             .limit(limit)
         )
         return (await self.session.exec(statement)).all()
+
+    async def forget_updates_before(self, moment: datetime) -> None:
+        """Drop the record of platform updates older than `moment`."""
+        await self.session.exec(
+            delete(ProcessedUpdate).where(col(ProcessedUpdate.seen_at) < moment)
+        )
 
     async def ticket_count(self) -> int:
         """How many tickets exist."""

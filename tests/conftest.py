@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import text
@@ -20,14 +21,18 @@ from storage.repository import Database
 REQUIRE_SERVICES = os.environ.get("GRIDBOT_REQUIRE_SERVICES") == "1"
 
 
+def unavailable(reason: str) -> NoReturn:
+    """A test server is missing: skip with the reason, or fail when services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def service_url(variable: str, what: str) -> str:
     """The test server's URL, or skip (fail in CI) with a clear reason."""
     url = os.environ.get(variable)
     if not url:
-        reason = f"{what} tests need {variable} (e.g. set by .ci/run)"
-        if REQUIRE_SERVICES:
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"{what} tests need {variable} (e.g. set by .ci/run)")
     return url
 
 
@@ -39,10 +44,7 @@ async def _reset_postgres(url: str) -> None:
             await connection.run_sync(SQLModel.metadata.drop_all)
             await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     except OSError as exc:
-        message = f"PostgreSQL at {url} is unreachable: {exc}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {url} is unreachable: {exc}")
     finally:
         await engine.dispose()
 

@@ -1,0 +1,129 @@
+"""What both Telegram adapters share: one update in -> the router -> answers out; the outbox's
+deliveries -> sendMessage within Telegram's limits. The libraries only do the HTTP."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import replace
+from typing import Any
+
+from bot.adapters.telegram.translate import PLATFORM, Incoming, incoming, split_text
+from bot.dedup import UpdateLog
+from bot.delivery import Delivery
+from bot.ratelimit import Limits, RateLimiter
+from handlers.messages import Button, Reply
+from handlers.router import Router
+from storage.media import MediaError, MediaStore
+
+log = logging.getLogger(__name__)
+TELEGRAM_LIMITS = Limits(overall_per_second=30, per_chat_interval=1.0, group_per_minute=20)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+Buttons = tuple[tuple[Button, ...], ...]
+
+
+class TelegramFrontend(ABC):
+    """A Telegram bot: receives updates (polling or webhook) and sends messages."""
+
+    platform = PLATFORM
+
+    def __init__(self, router: Router, media: MediaStore, updates: UpdateLog) -> None:
+        self.router = router
+        self.media = media
+        self.updates = updates
+        self.limiter = RateLimiter(TELEGRAM_LIMITS)
+        self.username = ""  # the bot's @username, learnt at start, for deep links
+
+    # receiving --------------------------------------------------------------------------------
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Serve one update once; an error is logged and never stops the next update."""
+        try:
+            update_id = update.get("update_id")
+            if update_id is not None and not await self.updates.claim(PLATFORM, str(update_id)):
+                log.info("update %s was handled before; skipped", update_id)
+                return
+            event = incoming(update)
+            if event is None:
+                return
+            if event.moved_to:
+                await self.router.move_chat(PLATFORM, event.inbound.chat_id, event.moved_to)
+                return
+            if event.photo_file_id:
+                event = await self._with_photo(event, event.photo_file_id)
+            await self._answer(event, await self.router.handle(event.inbound))
+        except Exception:
+            log.exception("telegram update %s failed", update.get("update_id"))
+
+    async def _with_photo(self, event: Incoming, file_id: str) -> Incoming:
+        """Download the photo into the media store; a photo that cannot be had is left out."""
+        try:
+            path = self.media.save(await self.download(file_id))
+        except (MediaError, OSError) as exc:
+            log.warning("photo %s not kept: %s", file_id, exc)
+            return event
+        return replace(event, inbound=replace(event.inbound, photos=(path,)))
+
+    async def _answer(self, event: Incoming, replies: list[Reply]) -> None:
+        """Immediate answers: an alert on the pressed button, or messages in the chat."""
+        inbound = event.inbound
+        if event.callback_id is not None:
+            alert = next((r for r in replies if r.alert), None)
+            await self.answer_callback(
+                event.callback_id, alert.text if alert else "", alert is not None
+            )
+            replies = [r for r in replies if r is not alert]
+        for reply in replies:
+            quote = (
+                inbound.message_id
+                if inbound.chat_kind == "group" and reply.quote and event.callback_id is None
+                else None
+            )
+            await self.send(
+                Delivery(inbound.chat_id, reply.text, reply.buttons),
+                reply_to=quote,
+                phone_button=reply.phone_button,
+            )
+
+    # sending ----------------------------------------------------------------------------------
+    async def send(
+        self, delivery: Delivery, reply_to: str | None = None, phone_button: str = ""
+    ) -> None:
+        """Send within the rate limits, split below 4,096 characters, buttons on the last part."""
+        parts = split_text(delivery.text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await self.limiter.wait(delivery.chat_id, group=delivery.chat_id.startswith("-"))
+            await self.send_message(
+                delivery.chat_id,
+                part,
+                delivery.buttons if last else (),
+                reply_to if index == 0 else None,
+                phone_button if last else "",
+            )
+
+    def deep_link(self, payload: str) -> str:
+        """https://t.me/<bot>?start=<payload>, the way into a private chat with the bot."""
+        return f"https://t.me/{self.username}?start={payload}"
+
+    # what each library provides ---------------------------------------------------------------
+    @abstractmethod
+    async def send_message(
+        self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
+    ) -> None:
+        """sendMessage; raise Unreachable (403) or TemporaryFailure (429, network)."""
+
+    @abstractmethod
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        """answerCallbackQuery (always, so the button stops spinning)."""
+
+    @abstractmethod
+    async def download(self, file_id: str) -> bytes:
+        """getFile and download its content."""
+
+    @abstractmethod
+    async def start(self, webhook_url: str | None, secret: str | None) -> None:
+        """Learn the bot's name; register the webhook, or start long polling."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Stop polling and close the HTTP session."""

@@ -1,0 +1,121 @@
+"""The Telegram adapter on python-telegram-bot 22: its Application for polling, its Bot for
+the HTTP; every update goes to the shared flow as Bot API JSON."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
+from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, TelegramFrontend
+from bot.dedup import UpdateLog
+from bot.delivery import TemporaryFailure, Unreachable
+from handlers.router import Router
+from storage.media import MediaStore
+
+log = logging.getLogger(__name__)
+
+
+class PtbTelegram(TelegramFrontend):
+    """python-telegram-bot's Application behind the shared Telegram flow."""
+
+    def __init__(
+        self, token: str, api_url: str, router: Router, media: MediaStore, updates: UpdateLog
+    ) -> None:
+        super().__init__(router, media, updates)
+        root = api_url.rstrip("/")
+        self.application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._every_update))
+        self._polling = False
+
+    async def _every_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB hands over each update; the shared flow takes it as Bot API JSON."""
+        await self.handle_update(update.to_dict())
+
+    async def start(self, webhook_url: str | None, secret: str | None) -> None:
+        """Learn the bot's username; set the webhook, or delete it and poll."""
+        await self.application.initialize()
+        self.username = self.application.bot.username or ""
+        if webhook_url:
+            await self.application.bot.set_webhook(
+                webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+            return
+        await self.application.bot.delete_webhook()
+        updater = self.application.updater
+        assert updater is not None  # the default builder makes one
+        await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+        await self.application.start()
+        self._polling = True
+
+    async def stop(self) -> None:
+        """Stop polling (if it runs) and release the HTTP clients."""
+        if self._polling:
+            updater = self.application.updater
+            if updater is not None and updater.running:
+                await updater.stop()
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def send_message(
+        self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
+    ) -> None:
+        """sendMessage with an inline keyboard (or the share-phone button)."""
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+        if buttons:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(b.label, callback_data=b.data[:64]) for b in row]
+                    for row in buttons
+                ]
+            )
+        elif phone_button:
+            markup = ReplyKeyboardMarkup(
+                [[KeyboardButton(phone_button, request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+        replying = (
+            ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True)
+            if reply_to
+            else None
+        )
+        try:
+            await self.application.bot.send_message(
+                int(chat_id), text, reply_markup=markup, reply_parameters=replying
+            )
+        except Forbidden as exc:
+            raise Unreachable(exc.message) from exc
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise TemporaryFailure(exc.message, retry_after=seconds) from exc
+        except NetworkError as exc:  # includes TimedOut
+            raise TemporaryFailure(exc.message) from exc
+
+    async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
+        """answerCallbackQuery: an alert when asked, else just stop the spinner."""
+        await self.application.bot.answer_callback_query(
+            callback_id, text=text or None, show_alert=alert
+        )
+
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the file's bytes."""
+        file = await self.application.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())

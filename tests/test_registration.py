@@ -1,0 +1,61 @@
+"""Binding group chats, supergroup migration and registration by phone (platform-neutral)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.repository import Database
+from tests.dialog import Dialog, build_community
+
+
+@pytest.fixture
+async def dialog(database: Database) -> Dialog:
+    await build_community(database)
+    return Dialog(database)
+
+
+async def test_leader_binds_a_group_and_reports_there_are_located(dialog: Dialog) -> None:
+    assert "用法" in (await dialog.say("高艳娜", "/bind G01"))[0].text  # not in a group
+    refused = await dialog.say("马俊", "/bind building:30", group="g30")
+    assert refused[0].text == "您没有权限进行这个操作。"  # 30 is in G01, 马俊 leads G02
+    assert (
+        "没有找到「building:99」"
+        in (await dialog.say("高艳娜", "/bind building:99", group="g30"))[0].text
+    )
+    done = await dialog.say("高艳娜", "/bind building:30", group="g30")
+    assert done[0].text == "本群已绑定到30号楼，居民在群里反映的问题会自动登记。"
+    replies = await dialog.say("陌生人", "楼道灯坏了好几天了", group="g30")
+    assert "工单 #1" in replies[0].text
+    async with dialog.database.unit() as store:
+        ticket = await store.ticket(1)
+        assert ticket is not None and (ticket.building, ticket.grid_id) == ("30", "G01")
+
+
+async def test_a_migrated_group_keeps_its_binding_and_tickets(dialog: Dialog) -> None:
+    first = dialog.message("吕新安", "楼顶漏水了", group="g29")
+    await dialog.router.handle(first)
+    await dialog.router.move_chat("stub", "g29", "-100g29")
+    async with dialog.database.unit() as store:
+        assert await store.chat("stub", "g29") is None
+        moved = await store.chat("stub", "-100g29")
+        assert moved is not None and (moved.scope_kind, moved.scope_id) == ("building", "29")
+        ticket = await store.ticket(1)
+        assert ticket is not None and ticket.source_chat_id == "-100g29"
+
+
+async def test_registration_by_phone_joins_the_roster_person(dialog: Dialog) -> None:
+    welcome = await dialog.say("新手机", "/start")
+    assert welcome[-1].phone_button == "分享手机号完成登记"
+    report = await dialog.say("新手机", "楼顶漏水了", group="g29")  # before registering
+    assert "请私聊我完成登记" in report[0].text
+    shared = dialog.message("新手机", phone="+86 138-0000-0101")
+    replies = await dialog.router.handle(shared)
+    assert replies[0].text == "登记成功：吕新安，29号楼3单元502室。以后的工单进展会私信通知您。"
+    async with dialog.database.unit() as store:
+        person = await store.person_by_identity("stub", "新手机")
+        assert person is not None and person.name == "吕新安"
+        ticket = await store.ticket(1)
+        assert ticket is not None and ticket.reporter_id == person.id
+        assert await store.people_named("新手机") == []  # the provisional person is gone
+    unknown = await dialog.router.handle(dialog.message("路人", phone="13999999999"))
+    assert "名册中没有这个手机号" in unknown[0].text
