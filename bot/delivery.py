@@ -52,9 +52,9 @@ class Frontend(Protocol):
 
     platform: str
 
-    async def send(self, delivery: Delivery) -> None:
-        """Send one message; raise Unreachable or TemporaryFailure (other errors are logged and
-        retried like temporary ones, up to MAX_ATTEMPTS)."""
+    async def send(self, delivery: Delivery) -> str:
+        """Send one message and return its id on the platform; raise Unreachable or
+        TemporaryFailure (other errors are logged and retried like temporary ones)."""
         ...
 
 
@@ -102,13 +102,17 @@ class Sender:
         """Send one row and record delivered, fell back, retry later or failed."""
         buttons = tuple(tuple(Button(b["label"], b["data"]) for b in line) for line in row.buttons)
         status, error, retry_after = "delivered", "", None
+        sent: tuple[str, str] = ("", "")
         try:
             async with self.database.unit() as store:
                 target = await self._private_target(store, row)
                 group = await self._group_target(store, row)
             if target is not None:
                 try:
-                    await self.frontends[target[0]].send(Delivery(target[1], row.text, buttons))
+                    message_id = await self.frontends[target[0]].send(
+                        Delivery(target[1], row.text, buttons)
+                    )
+                    sent = (target[1], message_id)
                 except Unreachable:
                     target = None
             if target is None:
@@ -124,10 +128,15 @@ class Sender:
         except Exception as exc:  # a front end's unexpected error: retry, it may pass
             log.exception("delivery of outbox row %s failed", row.id)
             status, error = "pending", f"{type(exc).__name__}: {exc}"
-        await self._record(row.id or 0, status, error, retry_after)
+        await self._record(row.id or 0, status, error, retry_after, sent)
 
     async def _record(
-        self, row_id: int, status: str, error: str, retry_after: float | None
+        self,
+        row_id: int,
+        status: str,
+        error: str,
+        retry_after: float | None,
+        sent: tuple[str, str] = ("", ""),
     ) -> None:
         """Store the outcome; a retry waits longer each time, up to MAX_ATTEMPTS."""
         now = self.clock.now()
@@ -146,6 +155,7 @@ class Sender:
                     )
                     row.next_attempt_at = now + timedelta(seconds=wait)
             row.status = status
+            row.sent_chat_id, row.sent_message_id = sent
             if status in ("delivered", "fell_back"):
                 row.delivered_at = now
             store.add(row)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from handlers.messages import Button, Inbound, Reply
 from handlers.ports import Clock
-from handlers.rules.tickets import OPEN_STATES, Action, Rating, Refusal
+from handlers.rules.tickets import OPEN_STATES, Action, Rating, Refusal, Role
 from handlers.texts import LANGUAGES, format_age, format_time, text
 from handlers.tickets import RATING_CHOICES, TicketDesk, Where
 from intents import Intent, Location, Matcher
@@ -122,6 +122,18 @@ class Router:
             return await self._rate_latest(turn, rating)
         if message.photos and message.reply_to and not body:
             return await self._photo_reply(turn)
+        if message.reply_to and message.chat_kind == "private":
+            answered = await turn.store.notification_answered(
+                turn.person.id or 0, message.chat_id, message.reply_to
+            )
+            ticket = (
+                await turn.store.ticket(answered.ticket_id)
+                if answered and answered.ticket_id
+                else None
+            )
+            if ticket and await self.desk.roles(turn.store, turn.person, ticket) - {Role.REPORTER}:
+                # a leader replying to a ticket's notification with text adds a progress note
+                return await self._act(turn, ticket.id or 0, Action.PROGRESS, body)
         return await self._free_text(turn, body)
 
     # who is writing ---------------------------------------------------------------------------

@@ -209,6 +209,8 @@ class Outbox(SQLModel, table=True):
     next_attempt_at: datetime = _time()
     delivered_at: datetime | None = _time(nullable=True)
     last_error: str = ""
+    sent_chat_id: str = ""  # where and as which message it was delivered: a reply to it
+    sent_message_id: str = Field(default="", index=True)  # (进度 by replying) finds the ticket
 
 
 class PendingReport(SQLModel, table=True):

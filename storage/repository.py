@@ -292,6 +292,17 @@ class Store:
         statement = select(Outbox).where(Outbox.ticket_id == ticket_id).order_by(col(Outbox.id))
         return (await self.session.exec(statement)).all()
 
+    async def notification_answered(
+        self, person_id: int, chat_id: str, message_id: str
+    ) -> Outbox | None:
+        """The notification to this person that was delivered as this chat message."""
+        statement = select(Outbox).where(
+            Outbox.person_id == person_id,
+            Outbox.sent_chat_id == chat_id,
+            Outbox.sent_message_id == message_id,
+        )
+        return (await self.session.exec(statement)).first()
+
     async def outbox_message(self, message_id: int) -> Outbox | None:
         """One outbox row."""
         return await self.session.get(Outbox, message_id)

@@ -39,14 +39,17 @@ class StubFrontend:
     sent: list[Delivery] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
     busy: int = 0  # this many sends fail with a 429 first
+    total: int = 0  # messages accepted so far (their ids are m1, m2, …)
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> str:
         if delivery.chat_id in self.unreachable:
             raise Unreachable(f"403: bot can't initiate conversation with {delivery.chat_id}")
         if self.busy:
             self.busy -= 1
             raise TemporaryFailure("429: too many requests", retry_after=3)
         self.sent.append(delivery)
+        self.total += 1
+        return f"m{self.total}"
 
     def to(self, chat_id: str) -> list[str]:
         """Texts delivered to one chat."""

@@ -19,8 +19,8 @@ from storage.repository import Database
 class Silent:
     platform = "console"
 
-    async def send(self, delivery: Delivery) -> None:
-        return None
+    async def send(self, delivery: Delivery) -> str:
+        return "1"
 
 
 async def test_healthz(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ async def test_killed_between_commit_and_send_delivers_once_after_restart(dialog
 class CrashAfterAcceptance(StubFrontend):
     """The platform accepts the message, then the process dies before recording it."""
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> str:
         await super().send(delivery)
         raise SystemExit("killed")
 
@@ -92,7 +92,7 @@ async def test_nowhere_to_deliver_is_recorded_as_failed(dialog: Dialog) -> None:
 
 
 class AlwaysDown(StubFrontend):
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> str:
         raise ConnectionError("network unreachable")
 
 

@@ -280,3 +280,30 @@ async def test_handler_failure_is_answered_and_the_next_update_served(
         events = (await store.session.exec(select(TicketEvent))).all()
         assert len(events) == 1
         assert (await store.session.exec(select(Ticket))).one().id == 1
+
+
+async def test_replying_to_the_notification_adds_a_progress_note(dialog: Dialog) -> None:
+    await dialog.say("吕新安", "楼顶漏水了")
+    await dialog.deliver()
+    await dialog.say("高艳娜", "受理 1")
+    await dialog.deliver()
+    async with dialog.database.unit() as store:
+        notice = next(
+            row for row in await store.messages_for_ticket(1) if row.sent_chat_id == "高艳娜"
+        )
+    reply = dialog.message("高艳娜", "师傅明天上午到", reply_to=notice.sent_message_id)
+    answer = await dialog.router.handle(reply)
+    assert answer[0].text == "进展已通知居民（工单 #1）。"
+    sent = await dialog.deliver()
+    assert [d.text for d in sent if d.chat_id == "吕新安"] == [
+        "工单 #1（漏水渗水）有新进展：师傅明天上午到"
+    ]
+    # a resident's reply to their own notification is read like any other message
+    resident_notice = next(row for row in await _rows(dialog) if row.sent_chat_id == "吕新安")
+    own = dialog.message("吕新安", "好的", reply_to=resident_notice.sent_message_id)
+    assert "没有识别出需要处理的问题" in (await dialog.router.handle(own))[0].text
+
+
+async def _rows(dialog: Dialog) -> list[Outbox]:
+    async with dialog.database.unit() as store:
+        return list(await store.messages_for_ticket(1))

@@ -33,9 +33,11 @@ class ConsoleFrontend:
         self.buttons: dict[str, list[Button]] = {}
         self._message_ids = 0
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery) -> str:
         """A notification arrives in a chat (a person's private chat or a group)."""
         self.show(delivery.chat_id, "📨", delivery.text, delivery.buttons)
+        self._message_ids += 1
+        return str(self._message_ids)
 
     def show(
         self, chat_id: str, mark: str, text: str, buttons: tuple[tuple[Button, ...], ...] = ()

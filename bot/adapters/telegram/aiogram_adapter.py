@@ -87,7 +87,7 @@ class AiogramTelegram(TelegramFrontend):
 
     async def send_message(
         self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
-    ) -> None:
+    ) -> str:
         """sendMessage with an inline keyboard (or the share-phone button)."""
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
         if buttons:
@@ -109,7 +109,7 @@ class AiogramTelegram(TelegramFrontend):
             else None
         )
         try:
-            await self.bot.send_message(
+            sent = await self.bot.send_message(
                 int(chat_id), text, reply_markup=markup, reply_parameters=replying
             )
         except TelegramForbiddenError as exc:
@@ -118,6 +118,7 @@ class AiogramTelegram(TelegramFrontend):
             raise TemporaryFailure(exc.message, retry_after=exc.retry_after) from exc
         except TelegramNetworkError as exc:
             raise TemporaryFailure(exc.message) from exc
+        return str(sent.message_id)
 
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
         """answerCallbackQuery: an alert when asked, else just stop the spinner."""

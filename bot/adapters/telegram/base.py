@@ -87,19 +87,22 @@ class TelegramFrontend(ABC):
     # sending ----------------------------------------------------------------------------------
     async def send(
         self, delivery: Delivery, reply_to: str | None = None, phone_button: str = ""
-    ) -> None:
-        """Send within the rate limits, split below 4,096 characters, buttons on the last part."""
+    ) -> str:
+        """Send within the rate limits, split below 4,096 characters, buttons on the last part;
+        the id of the last message sent."""
         parts = split_text(delivery.text)
+        message_id = ""
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             await self.limiter.wait(delivery.chat_id, group=delivery.chat_id.startswith("-"))
-            await self.send_message(
+            message_id = await self.send_message(
                 delivery.chat_id,
                 part,
                 delivery.buttons if last else (),
                 reply_to if index == 0 else None,
                 phone_button if last else "",
             )
+        return message_id
 
     def deep_link(self, payload: str) -> str:
         """https://t.me/<bot>?start=<payload>, the way into a private chat with the bot."""
@@ -109,8 +112,9 @@ class TelegramFrontend(ABC):
     @abstractmethod
     async def send_message(
         self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
-    ) -> None:
-        """sendMessage; raise Unreachable (403) or TemporaryFailure (429, network)."""
+    ) -> str:
+        """sendMessage, returning the message id; raise Unreachable (403) or TemporaryFailure
+        (429, network)."""
 
     @abstractmethod
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:

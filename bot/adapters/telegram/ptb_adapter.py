@@ -75,7 +75,7 @@ class PtbTelegram(TelegramFrontend):
 
     async def send_message(
         self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
-    ) -> None:
+    ) -> str:
         """sendMessage with an inline keyboard (or the share-phone button)."""
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
         if buttons:
@@ -97,7 +97,7 @@ class PtbTelegram(TelegramFrontend):
             else None
         )
         try:
-            await self.application.bot.send_message(
+            sent = await self.application.bot.send_message(
                 int(chat_id), text, reply_markup=markup, reply_parameters=replying
             )
         except Forbidden as exc:
@@ -108,6 +108,7 @@ class PtbTelegram(TelegramFrontend):
             raise TemporaryFailure(exc.message, retry_after=seconds) from exc
         except NetworkError as exc:  # includes TimedOut
             raise TemporaryFailure(exc.message) from exc
+        return str(sent.message_id)
 
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
         """answerCallbackQuery: an alert when asked, else just stop the spinner."""
