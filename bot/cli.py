@@ -128,6 +128,42 @@ def run() -> None:
 
 
 @app.command()
+def doctor() -> None:
+    """Check the Telegram deployment: token, privacy mode, rights in bound chats, leaders."""
+    from bot.adapters.telegram.setup import telegram_frontend
+    from bot.app import App
+    from bot.doctor import diagnose
+
+    async def check() -> bool:
+        app = await App.build(get_settings())
+        telegram = telegram_frontend(app)
+        try:
+            if telegram is None:
+                console.print("[red]GRIDBOT_TELEGRAM_TOKEN is not set[/red]")
+                return False
+            findings = await diagnose(app, telegram)
+        finally:
+            if telegram is not None:
+                await telegram.stop()
+            await app.close()
+        table = Table(title="gridbot doctor")
+        for column in ("", "check", "seen", "what to do"):
+            table.add_column(column)
+        for finding in findings:
+            table.add_row(
+                "✅" if finding.ok else "❌",
+                finding.check,
+                finding.seen,
+                "" if finding.ok else finding.fix,
+            )
+        Console().print(table)
+        return all(f.ok for f in findings)
+
+    if not asyncio.run(check()):
+        raise typer.Exit(1)
+
+
+@app.command()
 def demo(
     script: Annotated[Path | None, typer.Option(help="replay this conversation")] = None,
     database_url: Annotated[

@@ -35,6 +35,7 @@ _FUNCTION_CHARS = frozenset("的了是在着得和就都也还吗呢吧啊呀哦
 _FUZZY = 0.8
 _QUOTED = 0.8
 _REQUEST_BOOST = 0.25
+_TOPIC_ALONE = 0.55  # below MAYBE
 _EXTRA_HIT = 0.03
 _QUESTION_AFTER = ("吗", "没", "么", "?", "不")
 _NOT_YET = ("没", "能", "会", "才", "时候", "不", "几点", "多久", "何时", "哪天", "请问", "要")
@@ -233,7 +234,11 @@ class Matcher:
                 score = values[0] + _EXTRA_HIT * min(len(values) - 1, 2)
                 score += _EXTRA_HIT if request else 0.0
             else:
-                score = max(weak[category]) + (_REQUEST_BOOST if request else 0.0)
+                score = max(weak[category])
+                if request:
+                    score += _REQUEST_BOOST
+                elif not _any_typo_problem(by_kind["problem"], category):
+                    score = min(score, _TOPIC_ALONE)  # a subject alone is never a report
             scores[category] = score
         # The most specific evidence wins; the catalog's order only breaks exact ties.
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
@@ -279,6 +284,11 @@ def _follow(
         ):
             return _Hit(previous.start, hit.end, min(previous.quality, hit.quality))
     return None
+
+
+def _any_typo_problem(problems: list[tuple[_Phrase, _Hit]], category: str) -> bool:
+    """Whether a category's weak evidence includes a misspelt problem (楼顶露水): worth asking."""
+    return any(p.category == category and h.quality < 1.0 for p, h in problems)
 
 
 def _slip(window: str, phrase: str) -> bool:

@@ -175,6 +175,27 @@ class Store:
         """A bound group chat."""
         return await self.session.get(Chat, (platform, chat_id))
 
+    async def all_chats(self) -> Sequence[Chat]:
+        """Every bound group chat."""
+        return (await self.session.exec(select(Chat).order_by(col(Chat.chat_id)))).all()
+
+    async def role_holders(self, platform: str) -> list[tuple[str, str, bool]]:
+        """(name, role, has opened a private chat on the platform) for everyone with a role."""
+        statement = (
+            select(Person, RoleGrant, Identity)
+            .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+            .outerjoin(
+                Identity,
+                (col(Identity.person_id) == col(Person.id)) & (col(Identity.platform) == platform),
+            )
+            .order_by(col(Person.id))
+        )
+        rows = (await self.session.exec(statement)).all()
+        return [
+            (person.name, grant.role, bool(identity and identity.private_chat))
+            for person, grant, identity in rows
+        ]
+
     async def chats_for(self, scope_kind: str, scope_id: str) -> Sequence[Chat]:
         """The group chats bound to a grid or a building."""
         statement = select(Chat).where(Chat.scope_kind == scope_kind, Chat.scope_id == scope_id)

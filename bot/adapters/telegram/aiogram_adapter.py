@@ -120,6 +120,14 @@ class AiogramTelegram(TelegramFrontend):
             raise TemporaryFailure(exc.message) from exc
         return str(sent.message_id)
 
+    async def get_me(self) -> dict[str, Any]:
+        """getMe."""
+        return (await self.bot.get_me()).model_dump(mode="json")
+
+    async def chat_member(self, chat_id: str, user_id: int) -> dict[str, Any]:
+        """getChatMember."""
+        return (await self.bot.get_chat_member(int(chat_id), user_id)).model_dump(mode="json")
+
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
         """answerCallbackQuery: an alert when asked, else just stop the spinner."""
         await self.bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.adapters.telegram.translate import PLATFORM, Incoming, incoming, split_text
@@ -20,6 +20,24 @@ log = logging.getLogger(__name__)
 TELEGRAM_LIMITS = Limits(overall_per_second=30, per_chat_interval=1.0, group_per_minute=20)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 Buttons = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BotFacts:
+    """What getMe says about the bot."""
+
+    id: int
+    username: str
+    reads_all_group_messages: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRights:
+    """The bot's standing in one chat."""
+
+    status: str  # administrator, member, left, kicked, or "unreachable: …"
+    can_send: bool
+    can_pin: bool
 
 
 class TelegramFrontend(ABC):
@@ -115,6 +133,36 @@ class TelegramFrontend(ABC):
     ) -> str:
         """sendMessage, returning the message id; raise Unreachable (403) or TemporaryFailure
         (429, network)."""
+
+    async def about_bot(self) -> BotFacts:
+        """getMe: the bot's id, username and whether it reads all group messages."""
+        me = await self.get_me()
+        return BotFacts(
+            int(me["id"]),
+            str(me.get("username") or ""),
+            bool(me.get("can_read_all_group_messages")),
+        )
+
+    async def rights_in(self, chat_id: str, bot_id: int) -> ChatRights:
+        """The bot's standing in a chat: may it send and pin there?"""
+        try:
+            member = await self.chat_member(chat_id, bot_id)
+        except Exception as exc:  # the library's error, whichever it is, is the answer
+            return ChatRights(f"unreachable: {exc}", False, False)
+        status = str(member.get("status", ""))
+        can_send = status in ("creator", "administrator", "member") or bool(
+            member.get("can_send_messages")
+        )
+        can_pin = status == "creator" or bool(member.get("can_pin_messages"))
+        return ChatRights(status, can_send, can_pin)
+
+    @abstractmethod
+    async def get_me(self) -> dict[str, Any]:
+        """getMe, as Bot API JSON."""
+
+    @abstractmethod
+    async def chat_member(self, chat_id: str, user_id: int) -> dict[str, Any]:
+        """getChatMember, as Bot API JSON; raises the library's error when it cannot."""
 
     @abstractmethod
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:

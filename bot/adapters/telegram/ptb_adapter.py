@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -109,6 +110,14 @@ class PtbTelegram(TelegramFrontend):
         except NetworkError as exc:  # includes TimedOut
             raise TemporaryFailure(exc.message) from exc
         return str(sent.message_id)
+
+    async def get_me(self) -> dict[str, Any]:
+        """getMe."""
+        return (await self.application.bot.get_me()).to_dict()
+
+    async def chat_member(self, chat_id: str, user_id: int) -> dict[str, Any]:
+        """getChatMember."""
+        return (await self.application.bot.get_chat_member(int(chat_id), user_id)).to_dict()
 
     async def answer_callback(self, callback_id: str, text: str, alert: bool) -> None:
         """answerCallbackQuery: an alert when asked, else just stop the spinner."""
