@@ -15,9 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyParameters,
     TelegramObject,
@@ -25,6 +23,7 @@ from aiogram.types import (
 )
 
 from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, TelegramFrontend
+from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
 from handlers.router import Router
@@ -89,20 +88,11 @@ class AiogramTelegram(TelegramFrontend):
         self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
     ) -> str:
         """sendMessage with an inline keyboard (or the share-phone button)."""
+        layout = reply_markup(buttons, phone_button)
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
-        if buttons:
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [InlineKeyboardButton(text=b.label, callback_data=b.data[:64]) for b in row]
-                    for row in buttons
-                ]
-            )
-        elif phone_button:
-            markup = ReplyKeyboardMarkup(
-                keyboard=[[KeyboardButton(text=phone_button, request_contact=True)]],
-                resize_keyboard=True,
-                one_time_keyboard=True,
-            )
+        if layout is not None:
+            kind = InlineKeyboardMarkup if "inline_keyboard" in layout else ReplyKeyboardMarkup
+            markup = kind.model_validate(layout)
         replying = (
             ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True)
             if reply_to

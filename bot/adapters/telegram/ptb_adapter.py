@@ -8,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyParameters,
     Update,
@@ -19,6 +17,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, TelegramFrontend
+from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
 from handlers.router import Router
@@ -78,20 +77,11 @@ class PtbTelegram(TelegramFrontend):
         self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
     ) -> str:
         """sendMessage with an inline keyboard (or the share-phone button)."""
+        layout = reply_markup(buttons, phone_button)
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
-        if buttons:
-            markup = InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(b.label, callback_data=b.data[:64]) for b in row]
-                    for row in buttons
-                ]
-            )
-        elif phone_button:
-            markup = ReplyKeyboardMarkup(
-                [[KeyboardButton(phone_button, request_contact=True)]],
-                resize_keyboard=True,
-                one_time_keyboard=True,
-            )
+        if layout is not None:
+            kind = InlineKeyboardMarkup if "inline_keyboard" in layout else ReplyKeyboardMarkup
+            markup = kind.de_json(layout, self.application.bot)
         replying = (
             ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True)
             if reply_to

@@ -102,9 +102,24 @@ def _inbound(
     )
 
 
-def inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> list[list[dict[str, str]]]:
-    """Buttons as an inline keyboard (callback data is at most 64 bytes on Telegram)."""
-    return [[{"text": b.label, "callback_data": b.data[:64]} for b in row] for row in buttons]
+def reply_markup(
+    buttons: tuple[tuple[Button, ...], ...], phone_button: str = ""
+) -> dict[str, Any] | None:
+    """Bot API reply_markup: an inline keyboard (callback data is at most 64 bytes), or a
+    one-time keyboard with the share-my-phone button, or nothing."""
+    if buttons:
+        return {
+            "inline_keyboard": [
+                [{"text": b.label, "callback_data": b.data[:64]} for b in row] for row in buttons
+            ]
+        }
+    if phone_button:
+        return {
+            "keyboard": [[{"text": phone_button, "request_contact": True}]],
+            "resize_keyboard": True,
+            "one_time_keyboard": True,
+        }
+    return None
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
