@@ -25,14 +25,14 @@ from intents import Matcher, load_catalog
 from intents.catalog import BUNDLED_CATALOG, parse_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
+MESSAGES = (ROOT / "tests" / "data", ROOT / "intents" / "training")
 console = Console()
 
 
 def corpus() -> list[str]:
     """Every message the repository holds: reports, chatter, chit-chat."""
     texts = []
-    for path in sorted(DATA.glob("*.jsonl")):
+    for path in sorted(p for folder in MESSAGES for p in folder.glob("*.jsonl")):
         texts += [
             json.loads(line)["text"]
             for line in path.read_text("utf-8").splitlines()
@@ -65,7 +65,7 @@ LOAD_SCRIPT = """
 import time
 started = time.perf_counter()
 from intents import Matcher, load_catalog
-Matcher(load_catalog())
+Matcher.with_context(load_catalog())
 print(time.perf_counter() - started)
 """
 
@@ -130,9 +130,11 @@ def intent_benchmarks() -> None:
     table = Table(title=f"intent engine, one core, {len(texts)} distinct messages")
     for column in ("catalog", "build", "throughput", "p50", "p99", "mean", "build memory"):
         table.add_column(column)
-    table.add_row(*bench_matcher("default (21)", lambda: Matcher(load_catalog()), texts))
+    table.add_row(
+        *bench_matcher("default (21)", lambda: Matcher.with_context(load_catalog()), texts)
+    )
     big = parse_catalog(generated_catalog(200))
-    table.add_row(*bench_matcher("generated (200)", lambda: Matcher(big), texts))
+    table.add_row(*bench_matcher("generated (200)", lambda: Matcher.with_context(big), texts))
     console.print(table)
     console.print(f"cold start (imports, catalog, dictionaries): {cold_load_seconds():.2f} s")
 

@@ -62,7 +62,8 @@ class App:
         catalog = load_catalog(settings.catalog_file)
         database = await Database.open(settings.database_url)
         desk = TicketDesk(catalog, settings.zone)
-        router = Router(database, desk, Matcher(catalog), clock)
+        matcher = Matcher.with_context(catalog, settings.context_model_file)
+        router = Router(database, desk, matcher, clock)
         return cls(
             settings,
             database,

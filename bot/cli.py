@@ -35,7 +35,10 @@ console = Console(stderr=True)
 def _matcher() -> Matcher:
     """The matcher over the configured catalog; a broken catalog ends the command with its error."""
     try:
-        return Matcher(load_catalog(get_settings().catalog_file))
+        settings = get_settings()
+        return Matcher.with_context(
+            load_catalog(settings.catalog_file), settings.context_model_file
+        )
     except CatalogError as exc:
         console.print(f"[red]catalog refused:[/red] {exc}")
         raise typer.Exit(2) from exc

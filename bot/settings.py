@@ -18,6 +18,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field("sqlite:///gridbot.db", description="SQLite file or PostgreSQL URL")
     catalog_file: Path | None = Field(None, description="intent catalog; default: the bundled one")
+    context_model_file: Path | None = Field(
+        None, description="intent context model; default: the bundled one"
+    )
     timezone: str = Field("Asia/Shanghai", description="how times are shown to people")
     http_host: str = Field("0.0.0.0", description="address the HTTP app listens on")
     http_port: int = Field(8080, description="port of the HTTP app (/healthz, webhooks)")

@@ -4,6 +4,7 @@ Self-contained: depends on no other gridbot package and no chat platform.
 """
 
 from intents.catalog import Catalog, CatalogError, Category, Sla, load_catalog
+from intents.context import ContextModel
 from intents.location import extract_location
 from intents.matcher import Matcher
 from intents.model import NONE, Alternative, Intent, Location
@@ -15,6 +16,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Category",
+    "ContextModel",
     "Intent",
     "Location",
     "Matcher",

@@ -14,6 +14,7 @@ _ROOM_AFTER = re.compile(
     r" ?([0-9]{3,4})(?![0-9])(?!(?:号楼|栋|幢|单元|楼|层|米|元|块|年|月|日|号|点|分|斤|个|次))"
 )
 _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
+_HOME = re.compile(r"(?:我家|我们家|家住|住在) ?([0-9]{3,4})(?![0-9])(?!号楼|栋|幢|单元|楼|层)")
 
 
 def extract_location(text: str) -> Location:
@@ -24,7 +25,7 @@ def extract_location(text: str) -> Location:
     building = _BUILDING.search(text)
     unit = _UNIT.search(text)
     room: str | None = None
-    explicit_room = _ROOM.search(text)
+    explicit_room = _ROOM.search(text) or _HOME.search(text)
     if explicit_room:
         room = explicit_room.group(1)
     else:

@@ -14,10 +14,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import product
+from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from intents.catalog import Catalog
+from intents.context import ContextModel, features
 from intents.lexicon import common_words
 from intents.location import extract_location
 from intents.model import NONE, Alternative, Band, Intent, Location
@@ -48,7 +51,19 @@ _NOTICE_HEAD = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class _Hit:
+class Evidence:
+    """What the catalog's phrases and cues found in one message, before any decision."""
+
+    ranked: tuple[tuple[str, float], ...]  # categories by rule score, best first
+    strong: frozenset[str]  # categories named by a problem phrase
+    requested: frozenset[str]  # categories with a complaint or a question beside them
+    negated: frozenset[str]  # categories whose problem is denied ("不漏水了")
+    cues: frozenset[str]  # kinds of phrase found: problem, topic, request, notice, ...
+    urgent: frozenset[str]  # categories whose urgent cues are present
+    resolved: bool  # an "it is fixed" cue ends (part of) the story
+
+
+class _Hit(NamedTuple):  # a tuple: made many times per message, so cheap to make
     start: int
     end: int
     quality: float  # 1 exact, less for homophones and fuzzy alignments
@@ -59,10 +74,13 @@ class _Phrase:
     parts: tuple[str, ...]
     category: str | None  # None for the catalog's global cues
     kind: str  # problem, topic, resolved, urgent, or a global cue kind
+    length: int  # characters in all parts
 
-    @property
-    def length(self) -> int:
-        return sum(len(p) for p in self.parts)
+    @classmethod
+    def of(cls, phrase: str, category: str | None, kind: str) -> _Phrase:
+        """A catalog phrase ("A*B" is A then B) of a category, or a global cue."""
+        parts = tuple(phrase.split("*"))
+        return cls(parts, category, kind, sum(len(part) for part in parts))
 
 
 class _PartIndex:
@@ -89,6 +107,7 @@ class _PartIndex:
         """Occurrences of every indexed part: exact, then by sound, then fuzzy."""
         found: dict[str, list[_Hit]] = defaultdict(list)
         fuzzy_candidates: set[str] = set()
+        sounds = [readings(char) for char in text] if self.by_sound else []
         for start, char in enumerate(text):
             if char in self.singles:
                 found[char].append(_Hit(start, start + 1, 1.0))
@@ -96,9 +115,12 @@ class _PartIndex:
             for part in self.by_bigram.get(bigram, ()):
                 if text.startswith(part, start):
                     found[part].append(_Hit(start, start + len(part), 1.0))
-            fuzzy_candidates.update(self.fuzzy_by_bigram.get(bigram, ()))
-            if len(bigram) == 2 and self.by_sound:
-                first, second = readings(bigram[0]), readings(bigram[1])
+            if bigram in self.fuzzy_by_bigram:
+                fuzzy_candidates.update(self.fuzzy_by_bigram[bigram])
+            if start + 1 < len(sounds):
+                first, second = sounds[start], sounds[start + 1]
+                if not (first and second):
+                    continue
                 for pair in product(first, second):
                     for part in self.by_sound.get(pair, ()):
                         window = text[start : start + len(part)]
@@ -117,13 +139,18 @@ class _PartIndex:
 
 
 class Matcher:
-    """The intent engine over one catalog; build once at start-up, call `match` per message."""
+    """The intent engine over one catalog; build once at start-up, call `match` per message.
 
-    def __init__(self, catalog: Catalog) -> None:
+    With a context model (`ContextModel.bundled()`, what the product runs), the model weighs the
+    catalog's evidence against the words around it; without one, the catalog's rules decide.
+    """
+
+    def __init__(self, catalog: Catalog, context: ContextModel | None = None) -> None:
         self.catalog = catalog
+        self.context = context
         phrases: list[_Phrase] = []
         for kind, cue_phrases in catalog.cues.items():
-            phrases.extend(_Phrase(tuple(p.split("*")), None, kind) for p in cue_phrases)
+            phrases.extend(_Phrase.of(p, None, kind) for p in cue_phrases)
         for category in catalog.categories:
             for kind, items in (
                 ("problem", category.problems),
@@ -131,7 +158,7 @@ class Matcher:
                 ("resolved", category.resolved_cues),
                 ("urgent", category.urgent_cues),
             ):
-                phrases.extend(_Phrase(tuple(p.split("*")), category.id, kind) for p in items)
+                phrases.extend(_Phrase.of(p, category.id, kind) for p in items)
         self._by_first_part: dict[str, list[_Phrase]] = defaultdict(list)
         for phrase in phrases:
             self._by_first_part[phrase.parts[0]].append(phrase)
@@ -145,6 +172,19 @@ class Matcher:
         self._index = _PartIndex(parts, sound_parts, common_words())
         self._urgent_categories = {c.id for c in catalog.categories if c.urgency == "urgent"}
         self._order = {category_id: index for index, category_id in enumerate(catalog.ids)}
+        # the model's labels that this catalog has (a deployment may have dropped some)
+        self._known = (
+            [(index, label) for index, label in enumerate(context.labels) if label in self._order]
+            if context
+            else []
+        )
+
+    @classmethod
+    def with_context(cls, catalog: Catalog, model_file: str | Path | None = None) -> Matcher:
+        """What gridbot runs: the catalog read in context, by the bundled model unless a
+        deployment trained its own (`python -m intents.training --out FILE`)."""
+        model = ContextModel.load(model_file) if model_file else ContextModel.bundled()
+        return cls(catalog, model)
 
     def _phrase_hits(self, text: str) -> list[tuple[_Phrase, _Hit]]:
         """Every phrase found in the text, combinations ("A*B") included."""
@@ -154,6 +194,8 @@ class Matcher:
         hits: list[tuple[_Phrase, _Hit]] = []
         candidates = [p for part in found for p in self._by_first_part.get(part, ())]
         for phrase in candidates:
+            if len(phrase.parts) > 1 and not all(part in found for part in phrase.parts[1:]):
+                continue
             # cues are read as written; only problems and topics tolerate typos
             sloppy = phrase.kind in ("problem", "topic")
             for hit in found[phrase.parts[0]]:
@@ -176,6 +218,13 @@ class Matcher:
         location = extract_location(reply) or extract_location(quoted)
         if _NOTICE_HEAD.match(text):
             return Intent(NONE, 1.0, "none", location=location)
+        evidence = self.evidence(reply, quoted)
+        if self.context is None:
+            return self._decide_by_rules(evidence, location)
+        return self._decide_in_context(reply, evidence, location)
+
+    def evidence(self, reply: str, quoted: str) -> Evidence:
+        """What the catalog's phrases and cues say about a normalised message."""
         by_kind: dict[str, list[tuple[_Phrase, _Hit]]] = defaultdict(list)
         for phrase, hit in self._phrase_hits(reply):
             by_kind[phrase.kind].append((phrase, hit))
@@ -203,6 +252,7 @@ class Matcher:
         strong: dict[str, list[float]] = defaultdict(list)
         weak: dict[str, list[float]] = defaultdict(list)
         asked: set[str] = set()  # categories whose subject was asked about
+        negated: set[str] = set()
         for phrase, hit in by_kind["problem"] + by_kind["topic"]:
             category = phrase.category
             assert category is not None
@@ -217,7 +267,7 @@ class Matcher:
                 if phrase.length > 1 and any(start >= over[category] for start in questions):
                     asked.add(category)
             elif _negated(reply, hit.start, negations):
-                continue
+                negated.add(category)
             elif hit.quality < 1.0 and phrase.length <= 2:
                 weak[category].append(_value(phrase, hit, base=0.65))  # a cue makes it sure
             else:
@@ -227,8 +277,11 @@ class Matcher:
                 weak[phrase.category].append(_value(phrase, hit, base=0.45) * _QUOTED)
 
         scores: dict[str, float] = {}
+        requested: set[str] = set()
         for category in strong.keys() | weak.keys():
             request = any(start >= over[category] for start in pleas) or category in asked
+            if request:
+                requested.add(category)
             values = sorted(strong.get(category, []), reverse=True)
             if values:
                 score = values[0] + _EXTRA_HIT * min(len(values) - 1, 2)
@@ -241,14 +294,31 @@ class Matcher:
                     score = min(score, _TOPIC_ALONE)  # a subject alone is never a report
             scores[category] = score
         # The most specific evidence wins; the catalog's order only breaks exact ties.
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        ranked = tuple(sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]])))
+        urgent = frozenset(
+            phrase.category for phrase, _ in by_kind["urgent"] if phrase.category is not None
+        )
+        return Evidence(
+            ranked=ranked,
+            strong=frozenset(strong),
+            requested=frozenset(requested),
+            negated=frozenset(negated),
+            cues=frozenset(kind for kind, hits in by_kind.items() if hits),
+            urgent=urgent,
+            resolved=over_all > 0 or any(over[c] > over_all for c in scores),
+        )
+
+    def _decide_by_rules(self, evidence: Evidence, location: Location) -> Intent:
+        """The catalog's rules alone: the strongest evidence, unless a cue says it is chatter."""
+        ranked = evidence.ranked
         if not ranked:
             return Intent(NONE, 1.0, "none", location=location)
         best, score = ranked[0][0], min(ranked[0][1], 1.0)
         alternatives = tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[1:4])
-        request = any(start >= over[best] for start in pleas) or best in asked
-        suppressed = (by_kind["notice"] and not request) or (
-            (by_kind["praise"] or by_kind["bot"]) and best not in strong
+        request = best in evidence.requested
+        cues = evidence.cues
+        suppressed = ("notice" in cues and not request) or (
+            ("praise" in cues or "bot" in cues) and best not in evidence.strong
         )
         if suppressed or score < MAYBE:
             return Intent(
@@ -258,11 +328,37 @@ class Matcher:
                 location=location,
                 alternatives=tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[:3]),
             )
-        urgent = best in self._urgent_categories or any(
-            phrase.category == best for phrase, _ in by_kind["urgent"]
-        )
         band: Band = "sure" if score >= SURE else "maybe"
-        return Intent(best, score, band, urgent, location, alternatives)
+        return Intent(best, score, band, self._is_urgent(best, evidence), location, alternatives)
+
+    def _is_urgent(self, category: str, evidence: Evidence) -> bool:
+        """An urgent category, or an urgent cue of this category in the message."""
+        return category in self._urgent_categories or category in evidence.urgent
+
+    def _decide_in_context(self, reply: str, evidence: Evidence, location: Location) -> Intent:
+        """The context model's reading of the evidence; categories it was never trained on
+        (a deployment's own) keep their rule score, scaled by how much the text reads as a
+        report."""
+        assert self.context is not None
+        probabilities = self.context.probabilities(features(reply, evidence))
+        chances = {label: probabilities[index] for index, label in self._known}
+        report = sum(chances.values())
+        for category, score in evidence.ranked:
+            if category not in chances and score >= MAYBE:
+                chances[category] = report * min(score, 1.0)
+        ranked = sorted(chances.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        if not ranked or report < self.context.maybe:
+            return Intent(
+                NONE,
+                1.0 - report,
+                "none",
+                location=location,
+                alternatives=tuple(Alternative(c, p) for c, p in ranked[:3] if p >= 0.05),
+            )
+        best, chance = ranked[0]
+        band: Band = "sure" if report >= self.context.sure else "maybe"
+        alternatives = tuple(Alternative(c, p) for c, p in ranked[1:4] if p >= 0.05)
+        return Intent(best, chance, band, self._is_urgent(best, evidence), location, alternatives)
 
     def location(self, text: str) -> Location:
         """The location named in a message, whatever its category."""

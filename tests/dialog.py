@@ -154,7 +154,7 @@ class Dialog:
         self.clock = ManualClock()
         self.catalog = load_catalog()
         self.desk = TicketDesk(self.catalog, ZoneInfo(ZONE_NAME))
-        self.router = Router(database, self.desk, Matcher(self.catalog), self.clock)
+        self.router = Router(database, self.desk, Matcher.with_context(self.catalog), self.clock)
         self.frontend = StubFrontend()
         self.sender = Sender(database, [self.frontend], self.clock)
         self.scheduler = Scheduler(database, self.desk, self.clock)

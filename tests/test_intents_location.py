@@ -19,6 +19,8 @@ from intents import Location, extract_location, normalize
         ("4号楼2单元5楼的楼道灯不亮了", Location("4", "2")),
         ("502室的暖气不热", Location(room="502")),
         ("3单元门禁坏了", Location(unit="3")),
+        ("我家1502下个月装修", Location(room="1502")),
+        ("我家12楼窗户漏风", Location()),
         ("3号院门口积水", Location()),
         ("东门的路灯不亮", Location()),
         ("爬到23楼累死了", Location()),

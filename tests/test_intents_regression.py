@@ -1,75 +1,60 @@
-"""Dev-set regression: thresholds sit just under what the matcher reaches on the parts of the
-data it was never tuned on (measured 2026-11-23; see the issue notes).
+"""Regression of the intent engine as the product runs it (catalog and context model), on
+messages it was never trained or tuned on.
 
-The splits are fixed by a checksum of each line, so they stay the same as files grow:
-- the shared dev set: one fifth held out (crc32(text) % 5 == 0), the rest was tuned on;
-- the independently written reports, chatter and chit-chat: one half tuned on (crc32 % 2 == 0),
-  the other half (== 1) held out.
+`tests/data/heldout_*.jsonl` were written by authors who saw neither the catalog nor the
+training data (`intents/training/`, see its README); nothing is tuned on them. Each threshold
+sits just under what was measured on 2026-12-01, so a change that makes the engine worse on
+new people's messages fails here.
 """
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 import pytest
 
 from intents import Matcher, load_catalog
-from intents.evaluation import Example, Report, evaluate, read_examples
+from intents.evaluation import Report, evaluate, read_examples
+from intents.training import TRAINING_DATA
 
 DATA = Path(__file__).with_name("data")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(load_catalog())
+    return Matcher.with_context(load_catalog())
 
 
-def part(name: str, keep: int, modulo: int, by_line: bool) -> list[Example]:
-    """The examples of a file whose checksum falls in one part."""
-    path = DATA / name
-    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+def score(matcher: Matcher, path: Path) -> Report:
     examples = read_examples(path)
-    assert len(lines) == len(examples)
-    return [
-        example
-        for line, example in zip(lines, examples, strict=True)
-        if zlib.crc32((line if by_line else example.text).encode()) % modulo == keep
-    ]
-
-
-def score(matcher: Matcher, examples: list[Example]) -> Report:
-    assert examples
+    assert len(examples) >= 400
     return evaluate(matcher, examples)
 
 
-def test_dev_set_held_out_fifth(matcher: Matcher) -> None:
-    report = score(matcher, part("devset.jsonl", 0, 5, by_line=False))
-    assert report.accuracy >= 0.90  # measured 0.919
-    assert report.macro_f1 >= 0.93  # measured 0.948
-    assert report.false_ticket_rate <= 0.02  # measured 0.0
-    assert report.miss_rate <= 0.12  # measured 0.106
-    assert report.location_accuracy >= 0.95  # measured 1.0
+def test_held_out_reports(matcher: Matcher) -> None:
+    """22 reports of each category and 60 hard negatives from the same chats."""
+    report = score(matcher, DATA / "heldout_reports.jsonl")
+    assert report.accuracy >= 0.94  # measured 0.952
+    assert report.macro_f1 >= 0.945  # measured 0.958
+    assert report.miss_rate <= 0.04  # measured 0.030
+    assert report.location_accuracy >= 0.97  # measured 1.0
 
 
-def test_whole_dev_set(matcher: Matcher) -> None:
-    report = score(matcher, read_examples(DATA / "devset.jsonl"))
+def test_held_out_group_chatter(matcher: Matcher) -> None:
+    report = score(matcher, DATA / "heldout_chatter.jsonl")
+    assert report.false_ticket_rate <= 0.04  # measured 0.031
+    assert report.location_accuracy >= 0.9  # measured 1.0
+
+
+def test_held_out_chit_chat(matcher: Matcher) -> None:
+    report = score(matcher, DATA / "heldout_chitchat.jsonl")
+    assert report.false_ticket_rate <= 0.02  # measured 0.012
+
+
+def test_the_training_data_is_learnt(matcher: Matcher) -> None:
+    report = evaluate(matcher, read_examples(TRAINING_DATA / "devset.jsonl"))
     assert report.accuracy >= 0.97
     assert report.location_accuracy >= 0.97
-
-
-def test_independent_reports_held_out_half(matcher: Matcher) -> None:
-    report = score(matcher, part("reports_unseen.jsonl", 1, 2, by_line=True))
-    assert report.accuracy >= 0.87  # measured 0.886
-    assert report.miss_rate <= 0.12  # measured 0.102
-    assert report.location_accuracy >= 0.95  # measured 1.0
-
-
-def test_chatter_and_chit_chat_held_out_halves(matcher: Matcher) -> None:
-    chatter = score(matcher, part("chatter.jsonl", 1, 2, by_line=True))
-    assert chatter.false_ticket_rate <= 0.11  # measured 0.096
-    chit_chat = score(matcher, part("chitchat.jsonl", 1, 2, by_line=True))
-    assert chit_chat.false_ticket_rate <= 0.03  # measured 0.021
 
 
 @pytest.mark.parametrize(

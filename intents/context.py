@@ -1,0 +1,123 @@
+"""The context model: how residents write a report, as opposed to chatter that names a problem.
+
+The catalog says what each problem is called; it cannot tell "停电了" from "停电的时候我正在洗头"
+or "漏水保险理赔下来了". A multinomial logistic model over the message's character n-grams and
+the matcher's evidence (which phrases and cues it found, and for which category) weighs one
+against the other. It is trained on labelled messages by `python -m intents.training`, and its
+weights ship beside this file as plain JSON: loading it needs nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from intents.matcher import Evidence
+
+BUNDLED_MODEL = Path(__file__).with_name("context_model.json")
+NGRAM_SIZES = (1, 2, 3)
+_LENGTHS = (4, 8, 16, 32, 64)
+
+
+def features(reply: str, evidence: Evidence) -> set[str]:
+    """The model's inputs for one normalised message: its character n-grams as they are (they
+    never hold a colon), and the matcher's evidence as `kind:value`."""
+    padded = f"^{reply}$"
+    found = {
+        padded[start : start + size]
+        for size in NGRAM_SIZES
+        for start in range(len(padded) - size + 1)
+    }
+    found.difference_update((" ", "^", "$"))
+    found.add(f"len:{next((n for n in _LENGTHS if len(reply) <= n), 'more')}")
+    found.update(f"cue:{kind}" for kind in evidence.cues)
+    if evidence.resolved:
+        found.add("cue:over")
+    for rank, (category, score) in enumerate(evidence.ranked[:2]):
+        found.add(f"rank{rank}:{category}")
+        found.add(f"rank{rank}:{'sure' if score >= 0.75 else 'maybe' if score >= 0.6 else 'low'}")
+    found.update(f"strong:{category}" for category in evidence.strong)
+    found.update(f"asked:{category}" for category in evidence.requested)
+    found.update(f"negated:{category}" for category in evidence.negated)
+    return found
+
+
+class ContextModel:
+    """A multinomial logistic model over named features, and the bands' thresholds."""
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        bias: Sequence[float],
+        weights: Mapping[str, Sequence[tuple[int, float]]],
+        sure: float,
+        maybe: float,
+    ) -> None:
+        self.labels = tuple(labels)
+        self.sure = sure  # probability of "some report" from which a ticket opens unasked
+        self.maybe = maybe  # ... from which the sender is asked to confirm
+        self._bias = np.asarray(bias, dtype=np.float64)
+        self._rows = {name: row for row, name in enumerate(weights)}
+        self._matrix = np.zeros((len(weights) + 1, len(self.labels)))  # last row: no feature
+        for row, pairs in enumerate(weights.values()):
+            for label, weight in pairs:
+                self._matrix[row, label] = weight
+
+    @property
+    def feature_count(self) -> int:
+        """How many features carry a weight."""
+        return len(self._rows)
+
+    def probabilities(self, names: Iterable[str]) -> list[float]:
+        """Probability of each label (categories and "none", in `labels` order) given the
+        features present."""
+        rows = self._rows
+        absent = len(rows)
+        logits = self._bias + self._matrix[[rows.get(name, absent) for name in names]].sum(axis=0)
+        exps = np.exp(logits - logits.max())
+        probabilities: list[float] = (exps / exps.sum()).tolist()
+        return probabilities
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape written by the trainer: only the weights that are not zero."""
+        weights = {}
+        for name, row in sorted(self._rows.items()):
+            pairs = [[label, round(float(w), 4)] for label, w in enumerate(self._matrix[row]) if w]
+            weights[name] = pairs
+        return {
+            "labels": list(self.labels),
+            "bias": [round(float(b), 4) for b in self._bias],
+            "thresholds": {"sure": self.sure, "maybe": self.maybe},
+            "weights": weights,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContextModel:
+        """Inverse of to_dict."""
+        return cls(
+            labels=[str(label) for label in data["labels"]],
+            bias=[float(b) for b in data["bias"]],
+            weights={
+                str(name): [(int(label), float(weight)) for label, weight in pairs]
+                for name, pairs in data["weights"].items()
+            },
+            sure=float(data["thresholds"]["sure"]),
+            maybe=float(data["thresholds"]["maybe"]),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> ContextModel:
+        """Read weights written by `python -m intents.training`."""
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def bundled() -> ContextModel:
+        """The model shipped with the package, trained on the bundled messages."""
+        return ContextModel.load(BUNDLED_MODEL)
