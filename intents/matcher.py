@@ -40,6 +40,7 @@ _QUOTED = 0.8
 _REQUEST_BOOST = 0.25
 _TOPIC_ALONE = 0.55  # below MAYBE
 _EXTRA_HIT = 0.03
+_SOUND_MEMO = 100_000  # bigrams remembered; cleared when full, so memory stays bounded
 _QUESTION_AFTER = ("吗", "没", "么", "?", "不")
 _NOT_YET = ("没", "能", "会", "才", "时候", "不", "几点", "多久", "何时", "哪天", "请问", "要")
 _NEGATION_GAP = "再会太用也都还就"
@@ -92,6 +93,8 @@ class _PartIndex:
         self.by_bigram: dict[str, list[str]] = defaultdict(list)
         self.by_sound: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.fuzzy_by_bigram: dict[str, set[str]] = defaultdict(set)
+        # bigram of the text -> parts it may begin by sound; the same bigrams recur
+        self._sound_memo: dict[str, tuple[str, ...]] = {}
         for part in parts:
             if len(part) >= 2:
                 self.by_bigram[part[:2]].append(part)
@@ -107,7 +110,6 @@ class _PartIndex:
         """Occurrences of every indexed part: exact, then by sound, then fuzzy."""
         found: dict[str, list[_Hit]] = defaultdict(list)
         fuzzy_candidates: set[str] = set()
-        sounds = [readings(char) for char in text] if self.by_sound else []
         for start, char in enumerate(text):
             if char in self.singles:
                 found[char].append(_Hit(start, start + 1, 1.0))
@@ -117,16 +119,14 @@ class _PartIndex:
                     found[part].append(_Hit(start, start + len(part), 1.0))
             if bigram in self.fuzzy_by_bigram:
                 fuzzy_candidates.update(self.fuzzy_by_bigram[bigram])
-            if start + 1 < len(sounds):
-                first, second = sounds[start], sounds[start + 1]
-                if not (first and second):
-                    continue
-                for pair in product(first, second):
-                    for part in self.by_sound.get(pair, ()):
-                        window = text[start : start + len(part)]
-                        if window != part and _slip(window, part):
-                            quality = _PHONETIC_WORD if window in self.lexicon else _PHONETIC
-                            found[part].append(_Hit(start, start + len(part), quality))
+            sounding = self._sound_memo.get(bigram)
+            if sounding is None:
+                sounding = self._sounding(bigram)
+            for part in sounding:
+                window = text[start : start + len(part)]
+                if window != part and _slip(window, part):
+                    quality = _PHONETIC_WORD if window in self.lexicon else _PHONETIC
+                    found[part].append(_Hit(start, start + len(part), quality))
         for part in fuzzy_candidates - found.keys():
             if len(text) < len(part):
                 continue
@@ -136,6 +136,17 @@ class _PartIndex:
                     _Hit(alignment.dest_start, alignment.dest_end, _FUZZY * alignment.score / 100)
                 )
         return found
+
+    def _sounding(self, bigram: str) -> tuple[str, ...]:
+        """Parts whose first two characters can be read like this bigram (remembered)."""
+        parts: tuple[str, ...] = ()
+        if len(bigram) == 2 and self.by_sound:
+            pairs = product(readings(bigram[0]), readings(bigram[1]))
+            parts = tuple(dict.fromkeys(p for pair in pairs for p in self.by_sound.get(pair, ())))
+        if len(self._sound_memo) >= _SOUND_MEMO:
+            self._sound_memo.clear()
+        self._sound_memo[bigram] = parts
+        return parts
 
 
 class Matcher:
