@@ -36,6 +36,25 @@ class Settings(BaseSettings):
         None, description="public HTTPS URL of the webhook; unset: long polling"
     )
     telegram_webhook_secret: SecretStr | None = Field(None, description="required with a webhook")
+    wechat_appid: str | None = Field(None, description="Official Account AppID (服务号)")
+    wechat_secret: SecretStr | None = Field(None, description="Official Account AppSecret")
+    wechat_token: SecretStr | None = Field(None, description="callback Token (/wechat)")
+    wechat_aes_key: SecretStr | None = Field(
+        None, description="EncodingAESKey; set: safe mode, unset: plaintext callbacks"
+    )
+    wechat_template_id: str | None = Field(
+        None, description="template message (field {{content.DATA}}) outside the 48 h window"
+    )
+    wechat_api_url: str = Field("https://api.weixin.qq.com", description="Official Account API")
+    wecom_corp_id: str | None = Field(None, description="WeCom CorpID (企业微信)")
+    wecom_agent_id: int | None = Field(None, description="AgentId of the self-built app")
+    wecom_secret: SecretStr | None = Field(None, description="the app's Secret")
+    wecom_token: SecretStr | None = Field(None, description="callback Token (/wecom)")
+    wecom_aes_key: SecretStr | None = Field(None, description="callback EncodingAESKey")
+    wecom_api_url: str = Field("https://qyapi.weixin.qq.com", description="WeCom API")
+    wecom_group_webhooks: dict[str, str] = Field(
+        default_factory=dict, description="JSON: roster chat id (platform wecom) -> robot key"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -49,10 +68,35 @@ class Settings(BaseSettings):
             raise ValueError("GRIDBOT_TELEGRAM_WEBHOOK_SECRET is required with a webhook URL")
         return self
 
+    @model_validator(mode="after")
+    def _wechat_complete(self) -> Self:
+        for prefix, names in _PLATFORM_SETTINGS.items():
+            given = [n for n in names if getattr(self, n) is not None]
+            if given and len(given) < len(names):
+                missing = ", ".join(f"GRIDBOT_{n.upper()}" for n in names if n not in given)
+                raise ValueError(f"{prefix} is half configured: {missing} missing")
+        return self
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """The Official Account runs: its required settings are present."""
+        return self.wechat_appid is not None
+
+    @property
+    def wecom_enabled(self) -> bool:
+        """The WeCom app runs: its required settings are present."""
+        return self.wecom_corp_id is not None
+
     @property
     def zone(self) -> ZoneInfo:
         """The display time zone."""
         return ZoneInfo(self.timezone)
+
+
+_PLATFORM_SETTINGS = {
+    "WeChat": ("wechat_appid", "wechat_secret", "wechat_token"),
+    "WeCom": ("wecom_corp_id", "wecom_agent_id", "wecom_secret", "wecom_token", "wecom_aes_key"),
+}
 
 
 @lru_cache(maxsize=1)
