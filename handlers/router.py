@@ -48,6 +48,9 @@ _RATING_WORDS = {
     "不滿意": "3",
 }
 _NOTE_ACTIONS = (Action.PROGRESS, Action.REASSIGN)
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+# platforms without a "share my phone number" button: the number is typed instead
+_TYPED_PHONE_PLATFORMS = ("wechat", "wecom")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,12 @@ class Router:
             return await self._act(
                 turn, int(command.group(2)), _COMMANDS[command.group(1)], command.group(3).strip()
             )
+        if body.isdigit() and message.chat_kind == "private":
+            answer = await self._numbered_answer(turn, int(body))
+            if answer is not None:
+                return answer
+        if _MOBILE.fullmatch(body) and message.chat_kind == "private":
+            return await self._register_phone(turn, body, typed=True)
         rating = _RATING_WORDS.get(body, body if body in RATING_CHOICES else None)
         if rating and message.chat_kind == "private":
             return await self._rate_latest(turn, rating)
@@ -140,16 +149,19 @@ class Router:
     async def _sender(self, store: Store, message: Inbound) -> tuple[Person, bool]:
         """The roster person behind the sender; an unknown sender becomes an unconfirmed one."""
         person = await store.person_by_identity(message.platform, message.sender_id)
+        now = self.clock.now()
         if person is not None:
             changed = person.last_platform != message.platform
             person.last_platform = message.platform
-            if message.chat_kind == "private":
-                identity = await store.identity(message.platform, message.sender_id)
-                if identity and not identity.private_chat:
-                    identity.private_chat = True
-                    store.add(identity)
+            identity = await store.identity(message.platform, message.sender_id)
+            if identity is not None:
+                identity.private_chat = identity.private_chat or message.chat_kind == "private"
+                identity.last_inbound_at = now
+                store.add(identity)
             if changed:
                 store.add(person)
+            # notifications that waited for this person to write (WeChat's window) go out now
+            await store.release_waiting(person.id or 0, now)
             return person, False
         language = message.language_hint if message.language_hint in LANGUAGES else "zh-CN"
         person = Person(
@@ -167,6 +179,7 @@ class Router:
                 external_id=message.sender_id,
                 person_id=person.id or 0,
                 private_chat=message.chat_kind == "private",
+                last_inbound_at=now,
             )
         )
         return person, True
@@ -190,6 +203,16 @@ class Router:
         except ValueError:
             pass
         return [Reply(text(turn.language, "refused.bad_button"), alert=True)]
+
+    async def _numbered_answer(self, turn: Turn, number: int) -> list[Reply] | None:
+        """A bare number answers the newest numbered question asked in this chat (platforms
+        without buttons list the choices as numbers); None when there is no such question."""
+        message = turn.message
+        prompt = await turn.store.prompt(message.platform, message.chat_id)
+        if prompt is None or not 1 <= number <= len(prompt.options):
+            return None
+        await turn.store.ask(message.platform, message.chat_id, [], turn.now)
+        return await self._button(turn, prompt.options[number - 1])
 
     # ticket actions ---------------------------------------------------------------------------
     async def _act(
@@ -403,22 +426,34 @@ class Router:
         people the roster does not know yet."""
         replies = await self._help(turn, payload)
         if not turn.person.confirmed:
-            replies.append(
-                Reply(
-                    text(turn.language, "register.ask"),
-                    phone_button=text(turn.language, "register.button"),
+            if turn.message.platform in _TYPED_PHONE_PLATFORMS:
+                replies.append(Reply(text(turn.language, "register.ask_typed")))
+            else:
+                replies.append(
+                    Reply(
+                        text(turn.language, "register.ask"),
+                        phone_button=text(turn.language, "register.button"),
+                    )
                 )
-            )
         return replies
 
-    async def _register_phone(self, turn: Turn, phone: str) -> list[Reply]:
-        """A shared phone number links the sender to the roster person with that number."""
+    async def _register_phone(self, turn: Turn, phone: str, typed: bool = False) -> list[Reply]:
+        """A shared phone number links the sender to the roster person with that number.
+
+        A typed number proves nothing, so it links only residents without roles who have no
+        account on this platform yet; leaders and staff are linked by the office's roster."""
         digits = "".join(ch for ch in phone if ch.isdigit())
         digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
         found = await turn.store.person_by_phone(digits)
         if found is None:
             return [Reply(text(turn.language, "register.not_found"))]
         message = turn.message
+        if typed and found.id != turn.person.id:
+            taken = any(
+                i.platform == message.platform for i in await turn.store.identities(found.id or 0)
+            )
+            if taken or await turn.store.roles(found.id or 0):
+                return [Reply(text(turn.language, "register.typed_refused"))]
         if found.id != turn.person.id:
             await turn.store.merge_person(turn.person.id or 0, found.id or 0)
         found.last_platform = message.platform

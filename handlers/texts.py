@@ -332,6 +332,19 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Welcome! Share your phone number with the button below so we can find you in the "
         "community roster, or ask your grid leader to register you.",
     ),
+    "register.ask_typed": (
+        "欢迎！请回复您在社区登记的手机号（例如 13800000000），我们会在社区名册中找到您；"
+        "也可以联系网格长登记。",
+        "歡迎！請回覆您在社區登記的手機號（例如 13800000000），我們會在社區名冊中找到您；"
+        "也可以聯繫網格長登記。",
+        "Welcome! Reply with the phone number the community has for you (e.g. 13800000000) "
+        "so we can find you in the roster, or ask your grid leader to register you.",
+    ),
+    "register.typed_refused": (
+        "这个手机号不能这样登记，请联系网格长为您登记。",
+        "這個手機號不能這樣登記，請聯繫網格長為您登記。",
+        "This number cannot be registered this way; please ask your grid leader.",
+    ),
     "register.button": ("分享手机号完成登记", "分享手機號完成登記", "Share my phone number"),
     "register.done": (
         "登记成功：{name}，{place}。以后的工单进展会私信通知您。",
@@ -390,7 +403,28 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "delivery.pending": ("待发送", "待發送", "pending"),
     "delivery.delivered": ("已送达", "已送達", "delivered"),
     "delivery.fell_back": ("已改发群内提醒", "已改發群內提醒", "fell back to the group"),
+    "delivery.waiting": (
+        "等居民下次留言后送达",
+        "等居民下次留言後送達",
+        "waits until the resident writes again",
+    ),
     "delivery.failed": ("发送失败", "發送失敗", "failed"),
+    # chats without buttons (WeChat Official Account, WeCom): what can be replied
+    "reply.options": (
+        "请回复数字：{options}",
+        "請回覆數字：{options}",
+        "Reply with a number: {options}",
+    ),
+    "reply.free": (
+        "直接回复文字可反映新问题，回复 /my 查看我的工单。",
+        "直接回覆文字可反映新問題，回覆 /my 查看我的工單。",
+        "Reply with text to report a new problem, or /my for your tickets.",
+    ),
+    "reply.window_closing": (
+        "如 {hours} 小时内没有收到您的消息，之后的进展会在您下次留言时一并送达。",
+        "如 {hours} 小時內沒有收到您的消息，之後的進展會在您下次留言時一併送達。",
+        "If you do not write within {hours} hours, later news waits until you next write.",
+    ),
     "lang.choose": ("请选择语言：", "請選擇語言：", "Choose a language:"),
     "lang.set": ("语言已设为简体中文。", "語言已設為繁體中文。", "Language set to English."),
     "age.minutes": ("{v}分钟", "{v}分鐘", "{v} min"),

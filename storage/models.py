@@ -96,6 +96,7 @@ class Identity(SQLModel, table=True):
     external_id: str = Field(primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     private_chat: bool = False  # the person has opened a private chat with the bot
+    last_inbound_at: datetime | None = _time(nullable=True)  # opens WeChat's 48-hour window
 
 
 class RoleGrant(SQLModel, table=True):
@@ -204,7 +205,8 @@ class Outbox(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     group_text: str = ""  # what may be said in the group if a private message cannot be sent
-    status: str = "pending"  # pending | delivered | fell_back | failed
+    # waiting: until the person writes again (WeChat's 48-hour window had closed)
+    status: str = "pending"  # pending | waiting | delivered | fell_back | failed
     attempts: int = 0
     next_attempt_at: datetime = _time()
     delivered_at: datetime | None = _time(nullable=True)
@@ -237,3 +239,12 @@ class ProcessedUpdate(SQLModel, table=True):
     platform: str = Field(primary_key=True)
     update_id: str = Field(primary_key=True)
     seen_at: datetime = _time(index=True)
+
+
+class Prompt(SQLModel, table=True):
+    """The newest question the bot asked in a chat without buttons: what each number answers."""
+
+    platform: str = Field(primary_key=True)
+    chat_id: str = Field(primary_key=True)
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    asked_at: datetime = _time()

@@ -25,6 +25,7 @@ from storage.models import (
     PendingReport,
     Person,
     ProcessedUpdate,
+    Prompt,
     RoleGrant,
     Ticket,
     TicketEvent,
@@ -327,6 +328,32 @@ class Store:
     async def outbox_message(self, message_id: int) -> Outbox | None:
         """One outbox row."""
         return await self.session.get(Outbox, message_id)
+
+    async def release_waiting(self, person_id: int, now: datetime) -> int:
+        """Notifications that waited for this person to write are due now; how many."""
+        statement = (
+            update(Outbox)
+            .where(col(Outbox.person_id) == person_id, col(Outbox.status) == "waiting")
+            .values(status="pending", next_attempt_at=now)
+        )
+        result = await self.session.exec(statement)
+        return int(result.rowcount or 0)
+
+    # questions asked without buttons ------------------------------------------------------------
+    async def prompt(self, platform: str, chat_id: str) -> Prompt | None:
+        """The newest numbered question asked in a chat."""
+        return await self.session.get(Prompt, (platform, chat_id))
+
+    async def ask(self, platform: str, chat_id: str, options: list[str], now: datetime) -> None:
+        """Remember a numbered question (it replaces the one before); no options forget it."""
+        prompt = await self.prompt(platform, chat_id)
+        if not options:
+            if prompt is not None:
+                await self.session.delete(prompt)
+            return
+        prompt = prompt or Prompt(platform=platform, chat_id=chat_id)
+        prompt.options, prompt.asked_at = options, now
+        self.add(prompt)
 
 
 class Database:
