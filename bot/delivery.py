@@ -39,6 +39,11 @@ class Unreachable(Exception):
     """The person cannot be written to privately (e.g. Telegram's 403: never opened a chat)."""
 
 
+class Waiting(Exception):
+    """The platform takes nothing for this person until they write again (WeChat's 48-hour
+    window): the row waits, and goes out when they do."""
+
+
 class TemporaryFailure(Exception):
     """Try again later; `retry_after` seconds when the platform said (HTTP 429)."""
 
@@ -121,6 +126,8 @@ class Sender:
                 text = row.group_text or row.text
                 await self.frontends[group[0]].send(Delivery(group[1], text))
                 status = "fell_back" if row.person_id is not None else "delivered"
+        except Waiting as exc:
+            status, error = "waiting", str(exc)
         except TemporaryFailure as exc:
             status, error, retry_after = "pending", str(exc), exc.retry_after
         except Unreachable as exc:

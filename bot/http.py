@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot.adapters.telegram.base import TelegramFrontend
@@ -16,9 +17,14 @@ from bot.app import App
 SENDER_SILENCE = timedelta(minutes=2)
 
 
-def create_http_app(app: App, telegram: TelegramFrontend | None = None) -> FastAPI:
-    """A FastAPI app bound to a running gridbot (with the Telegram webhook when it uses one)."""
+def create_http_app(
+    app: App, telegram: TelegramFrontend | None = None, callbacks: Sequence[APIRouter] = ()
+) -> FastAPI:
+    """A FastAPI app bound to a running gridbot (with the Telegram webhook when it uses one,
+    and the WeChat / WeCom callbacks)."""
     http = FastAPI(title="gridbot", docs_url=None, redoc_url=None)
+    for routes in callbacks:
+        http.include_router(routes)
 
     @http.get("/healthz")
     async def healthz() -> JSONResponse:

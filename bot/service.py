@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import uvicorn
 
 from bot.adapters.telegram.setup import telegram_frontend
+from bot.adapters.wechat.setup import wechat_frontends
 from bot.app import App
 from bot.http import create_http_app
 from bot.settings import Settings
@@ -48,6 +49,10 @@ async def serve(settings: Settings) -> None:
             settings.telegram_library,
             "webhook" if webhook else "long polling",
         )
+    wechat = wechat_frontends(app)
+    for frontend in wechat.running:
+        app.sender.add_frontend(frontend)
+        log.info("%s started: callbacks at /%s", frontend.platform, frontend.platform)
     if not app.sender.frontends:
         log.warning("no chat platform is configured: notifications wait in the outbox")
     stop = asyncio.Event()
@@ -57,7 +62,7 @@ async def serve(settings: Settings) -> None:
     ]
     server = _Server(
         uvicorn.Config(
-            create_http_app(app),
+            create_http_app(app, callbacks=wechat.routes),
             host=settings.http_host,
             port=settings.http_port,
             log_level="info",
@@ -71,4 +76,5 @@ async def serve(settings: Settings) -> None:
         await asyncio.gather(*workers, return_exceptions=True)
         if telegram is not None:
             await telegram.stop()
+        await wechat.close()
         await app.close()

@@ -1,0 +1,173 @@
+"""The callback endpoints (/wechat, /wecom): check, answer at once, work afterwards.
+
+WeChat waits 5 s for an answer and then repeats the message, three times. So each callback is
+verified (signature, timestamp within 5 minutes), claimed once (MsgId, or sender + time for
+events), and answered within PASSIVE_BUDGET: with a passive reply when the handlers were that
+quick and the answer fits one message, else with "success" while the work goes on and its
+answers leave through the platform's message API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine, Mapping
+from typing import Any, Protocol
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.messages import BaseMessage
+
+from bot.dedup import UpdateLog
+from handlers.messages import Inbound, Reply
+from handlers.router import Router
+
+log = logging.getLogger(__name__)
+
+MAX_SKEW = 300  # seconds a callback's timestamp may differ from ours
+PASSIVE_BUDGET = 0.5  # seconds the handlers get to make a passive reply possible
+MAX_BODY = 64 * 1024  # WeChat's callbacks are a few kilobytes
+
+
+class Refused(Exception):
+    """The callback is not from WeChat (signature) or not from now (timestamp)."""
+
+
+def check_fresh(timestamp: str) -> None:
+    """Refuse a timestamp more than MAX_SKEW seconds from now (a replayed or forged call)."""
+    try:
+        moment = int(timestamp)
+    except ValueError as exc:
+        raise Refused("timestamp is not a number") from exc
+    if abs(time.time() - moment) > MAX_SKEW:
+        raise Refused("timestamp too far from now")
+
+
+class CallbackFrontend(Protocol):
+    """What a platform provides to its callback endpoint."""
+
+    platform: str
+    router: Router
+    updates: UpdateLog
+
+    def verify_url(self, query: Mapping[str, str]) -> str:
+        """The echostr to answer the URL check with; raise Refused."""
+        ...
+
+    def open(self, query: Mapping[str, str], body: bytes) -> BaseMessage:
+        """Check, decrypt and parse one callback; raise Refused."""
+        ...
+
+    def update_id(self, message: BaseMessage) -> str:
+        """The message's identity for deduplication."""
+        ...
+
+    async def inbound(self, message: BaseMessage) -> Inbound | None:
+        """The project's message, or None for events that mean nothing to gridbot."""
+        ...
+
+    async def passive(
+        self, query: Mapping[str, str], message: BaseMessage, reply: Reply
+    ) -> str | None:
+        """The reply as the callback's answer body, or None when it must go by the API."""
+        ...
+
+    async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
+        """Send answers through the platform's message API."""
+        ...
+
+
+class Background:
+    """Work that outlives its HTTP request; kept referenced, errors logged, awaitable."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` on its own."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("callback work failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait until all work in hand is done (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def callback_routes(frontend: CallbackFrontend, path: str, background: Background) -> APIRouter:
+    """GET (URL verification) and POST (messages and events) at `path`."""
+    routes = APIRouter()
+
+    @routes.get(path)
+    async def verify(request: Request) -> Response:
+        """The platform checks the URL: echo its echostr when the signature holds."""
+        try:
+            return PlainTextResponse(frontend.verify_url(request.query_params))
+        except (Refused, InvalidSignatureException, InvalidAppIdException, KeyError) as exc:
+            log.warning("%s URL verification refused: %s", frontend.platform, exc)
+            return PlainTextResponse("forbidden", status_code=403)
+
+    @routes.post(path)
+    async def receive(request: Request) -> Response:
+        """One message or event: 403 unless genuine, then answered within the budget."""
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return PlainTextResponse("too large", status_code=413)
+        try:
+            message = frontend.open(request.query_params, body)
+        except (Refused, InvalidSignatureException, InvalidAppIdException) as exc:
+            log.warning("%s callback refused: %s", frontend.platform, exc)
+            return PlainTextResponse("forbidden", status_code=403)
+        except Exception as exc:  # malformed XML or a missing field: not a callback
+            log.warning("%s callback unreadable: %s", frontend.platform, exc)
+            return PlainTextResponse("bad request", status_code=400)
+        answer = await _serve(frontend, background, request.query_params, message)
+        if answer is None:
+            return PlainTextResponse("success")
+        return Response(answer, media_type="application/xml")
+
+    return routes
+
+
+async def _serve(
+    frontend: CallbackFrontend,
+    background: Background,
+    query: Mapping[str, str],
+    message: BaseMessage,
+) -> str | None:
+    """Handle one genuine callback; the passive reply's body, or None for "success"."""
+    try:
+        if not await frontend.updates.claim(frontend.platform, frontend.update_id(message)):
+            log.info("%s callback %s was handled before", frontend.platform, message.id)
+            return None
+        inbound = await frontend.inbound(message)
+        if inbound is None:
+            return None
+        work = asyncio.ensure_future(frontend.router.handle(inbound))
+        done, _ = await asyncio.wait({work}, timeout=PASSIVE_BUDGET)
+        if not done:  # the handlers are slow today: answer now, send their replies later
+            background.spawn(_answer_later(frontend, inbound, work))
+            return None
+        replies = work.result()
+        passive = await frontend.passive(query, message, replies[0]) if replies else None
+        rest = replies[1:] if passive is not None else replies
+        if rest:
+            background.spawn(frontend.answer(inbound, rest))
+        return passive
+    except Exception:
+        log.exception("%s callback failed", frontend.platform)
+        return None
+
+
+async def _answer_later(
+    frontend: CallbackFrontend, inbound: Inbound, work: asyncio.Future[list[Reply]]
+) -> None:
+    await frontend.answer(inbound, await work)

@@ -1,0 +1,220 @@
+"""WeCom (企业微信): community staff in the self-built app, and group robots for WeCom groups.
+
+App messages carry buttons as template cards (button_interaction); the same choices are
+numbered in the text, and the text commands (受理 12 …) are always accepted. A card's button
+comes back as a template_card_event whose EventKey is the button's data.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.replies import TextReply
+from wechatpy.messages import BaseMessage
+
+from bot.adapters.telegram.translate import split_text
+from bot.adapters.wechat.api import Api, ApiError, Tokens
+from bot.adapters.wechat.callbacks import check_fresh
+from bot.adapters.wechat.render import Buttons, with_choices
+from bot.dedup import UpdateLog
+from bot.delivery import Delivery, TemporaryFailure, Unreachable
+from bot.ratelimit import Limits, RateLimiter
+from handlers.messages import Inbound, Reply
+from handlers.ports import Clock
+from handlers.router import Router
+from handlers.texts import DEFAULT_LANGUAGE
+from storage.repository import Database
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "wecom"
+MAX_TEXT = 1000  # characters per text message (the API counts 2,048 bytes)
+CARD_TITLE, CARD_TEXT, CARD_BUTTONS = 26, 112, 6  # template card limits
+UNKNOWN_USER = frozenset({81013, 60111, 40031})  # not a member, UserID unknown, invalid list
+# a member may get 30 app messages a minute; a group robot takes 20 a minute
+LIMITS = Limits(overall_per_second=20, per_chat_interval=2.0, group_per_minute=20)
+
+
+class WeCom:
+    """Callbacks in (`/wecom`, always encrypted), app and robot messages out."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        *,
+        corp_id: str,
+        agent_id: int,
+        token: str,
+        aes_key: str,
+        webhooks: Mapping[str, str],
+        api: Api,
+        tokens: Tokens,
+        router: Router,
+        database: Database,
+        updates: UpdateLog,
+        clock: Clock,
+    ) -> None:
+        self.crypto = WeChatCrypto(token, aes_key, corp_id)
+        self.agent_id = agent_id
+        self.webhooks = dict(webhooks)
+        self.api = api
+        self.tokens = tokens
+        self.router = router
+        self.database = database
+        self.updates = updates
+        self.clock = clock
+        self.limiter = RateLimiter(LIMITS)
+
+    # callbacks --------------------------------------------------------------------------------
+    def verify_url(self, query: Mapping[str, str]) -> str:
+        """GET /wecom: echostr is encrypted; answer it decrypted."""
+        check_fresh(query["timestamp"])
+        echo = self.crypto.check_signature(
+            query["msg_signature"], query["timestamp"], query["nonce"], query["echostr"]
+        )
+        return echo.decode() if isinstance(echo, bytes) else str(echo)
+
+    def open(self, query: Mapping[str, str], body: bytes) -> BaseMessage:
+        """Decrypt (checking msg_signature) and parse."""
+        timestamp = query.get("timestamp", "")
+        check_fresh(timestamp)
+        xml = self.crypto.decrypt_message(
+            body, query.get("msg_signature", ""), timestamp, query.get("nonce", "")
+        )
+        return parse_message(xml)
+
+    def update_id(self, message: BaseMessage) -> str:
+        """MsgId; for events the member, the time and the event (with the card's task)."""
+        if message.id:
+            return str(message.id)
+        data = message._data
+        return f"{message.source}:{message.time}:{data.get('Event', '')}:{data.get('TaskId', '')}"
+
+    async def inbound(self, message: BaseMessage) -> Inbound | None:
+        """Text, a card's button, or the first visit to the app."""
+        data = message._data
+        event = str(data.get("Event", "")).lower()
+        if message.type == "text":
+            return _member(message, text=message.content or "")
+        if event == "template_card_event":
+            return _member(message, button=str(data.get("EventKey", "")))
+        if event == "subscribe":
+            return _member(message, text="/start")
+        if message.type in ("image", "voice", "video", "location", "link"):
+            return _member(message, text="")
+        return None  # enter_agent, clicks on menus, job results…
+
+    async def passive(
+        self, query: Mapping[str, str], message: BaseMessage, reply: Reply
+    ) -> str | None:
+        """A plain text answer to a text message goes back in the callback's answer."""
+        if message.type != "text" or reply.buttons or len(reply.text) > MAX_TEXT:
+            return None
+        xml = TextReply(
+            source=message.target,
+            target=message.source,
+            content=reply.text,
+            agent=self.agent_id,
+            time=message.time,
+        ).render()
+        return str(self.crypto.encrypt_message(xml, query.get("nonce", ""), query["timestamp"]))
+
+    async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
+        """Answers sent as app messages (a button's answer too: cards cannot show alerts)."""
+        for reply in replies:
+            try:
+                await self.send(Delivery(inbound.chat_id, reply.text, reply.buttons))
+            except Exception:
+                log.exception("answer to %s not sent", inbound.chat_id)
+
+    # sending ----------------------------------------------------------------------------------
+    async def send(self, delivery: Delivery) -> str:
+        """A group's robot for a WeCom group of the roster; else an app message (a card when
+        there are buttons). The id of the last message sent."""
+        if delivery.chat_id in self.webhooks:
+            return await self._robot(delivery.chat_id, delivery.text)
+        async with self.database.unit() as store:
+            if await store.chat(PLATFORM, delivery.chat_id) is not None:
+                raise Unreachable(f"no group robot configured for {delivery.chat_id}")
+            person = await store.person_by_identity(PLATFORM, delivery.chat_id)
+            language = person.language if person else DEFAULT_LANGUAGE
+            body, options = with_choices(delivery.text, delivery.buttons, language, free=False)
+            if options:
+                await store.ask(PLATFORM, delivery.chat_id, options, self.clock.now())
+        if delivery.buttons:
+            return await self._card(delivery.chat_id, body, delivery.buttons)
+        message_id = ""
+        for part in split_text(body, MAX_TEXT):
+            message_id = await self._app_message(
+                delivery.chat_id, {"msgtype": "text", "text": {"content": part}}
+            )
+        return message_id
+
+    async def _card(self, user_id: str, body: str, buttons: Buttons) -> str:
+        """button_interaction; a body longer than the card's text goes before it as text."""
+        title, _, rest = body.partition("\n")
+        if len(title) > CARD_TITLE or len(rest) > CARD_TEXT:
+            await self._app_message(user_id, {"msgtype": "text", "text": {"content": body}})
+            rest = rest[-CARD_TEXT:] if len(rest) > CARD_TEXT else rest
+        flat = [b for row in buttons for b in row][:CARD_BUTTONS]
+        card = {
+            "card_type": "button_interaction",
+            "main_title": {"title": title[:CARD_TITLE]},
+            "sub_title_text": rest,
+            "task_id": uuid.uuid4().hex,
+            "button_list": [{"text": b.label[:10], "style": 1, "key": b.data} for b in flat],
+        }
+        return await self._app_message(user_id, {"msgtype": "template_card", "template_card": card})
+
+    async def _app_message(self, user_id: str, content: dict[str, object]) -> str:
+        """message/send to one member."""
+        await self.limiter.wait(user_id, group=False)
+        try:
+            data = await self.api.call(
+                "POST",
+                "/cgi-bin/message/send",
+                payload={"touser": user_id, "agentid": self.agent_id, **content},
+                tokens=self.tokens,
+            )
+        except ApiError as exc:
+            if exc.code in UNKNOWN_USER:
+                raise Unreachable(str(exc)) from exc
+            raise TemporaryFailure(str(exc)) from exc
+        if data.get("invaliduser"):
+            raise Unreachable(f"{user_id} is not a member of the app")
+        return str(data.get("msgid", ""))
+
+    async def _robot(self, chat_id: str, body: str) -> str:
+        """webhook/send through the group's robot, within its 20 messages a minute."""
+        message_id = ""
+        for index, part in enumerate(split_text(body, MAX_TEXT)):
+            await self.limiter.wait(chat_id, group=True)
+            try:
+                await self.api.call(
+                    "POST",
+                    "/cgi-bin/webhook/send",
+                    params={"key": self.webhooks[chat_id]},
+                    payload={"msgtype": "text", "text": {"content": part}},
+                )
+            except ApiError as exc:
+                raise TemporaryFailure(str(exc), 60.0) from exc
+            message_id = f"{chat_id}:{index}"
+        return message_id
+
+
+def _member(message: BaseMessage, text: str = "", button: str | None = None) -> Inbound:
+    """A staff member's message in the app (always a one-to-one chat)."""
+    return Inbound(
+        platform=PLATFORM,
+        chat_id=message.source,
+        chat_kind="private",
+        sender_id=message.source,
+        text=text,
+        message_id=str(message.id or message.time),
+        button=button,
+    )
