@@ -15,6 +15,7 @@ from datetime import datetime
 
 from handlers.messages import Button, Inbound, Reply
 from handlers.ports import Clock
+from handlers.registration import Registrar, parse_home
 from handlers.rules.tickets import OPEN_STATES, Action, Rating, Refusal, Role
 from handlers.texts import LANGUAGES, format_age, format_time, text
 from handlers.tickets import RATING_CHOICES, TicketDesk, Where
@@ -79,6 +80,7 @@ class Router:
         self.desk = desk
         self.matcher = matcher
         self.clock = clock
+        self.registrar = Registrar(desk)
 
     async def handle(self, message: Inbound) -> list[Reply]:
         """Serve one message; a failure is logged and answered, never raised to the adapter."""
@@ -126,6 +128,9 @@ class Router:
                 return answer
         if _MOBILE.fullmatch(body) and message.chat_kind == "private":
             return await self._register_phone(turn, body, typed=True)
+        home = parse_home(body) if message.chat_kind == "private" else None
+        if home and not turn.person.confirmed:
+            return await self.registrar.claim(turn.store, turn.person, home, turn.now)
         rating = _RATING_WORDS.get(body, body if body in RATING_CHOICES else None)
         if rating and message.chat_kind == "private":
             return await self._rate_latest(turn, rating)
@@ -198,6 +203,11 @@ class Router:
             if kind == "c":
                 pending_id, _, answer = rest.partition(":")
                 return await self._confirm(turn, int(pending_id), answer == "y")
+            if kind == "g":
+                pending_id, _, answer = rest.partition(":")
+                return await self.registrar.decide(
+                    turn.store, turn.person, int(pending_id), answer == "y", turn.now
+                )
             if kind == "l" and rest in LANGUAGES:
                 return await self._lang(turn, rest)
         except ValueError:

@@ -292,6 +292,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "action.follow": ("同样反映", "同樣反映", "reported the same"),
     "action.rate": ("评价", "評價", "rated"),
     "button.yes": ("是的，登记", "是的，登記", "Yes, report it"),
+    "button.confirm": ("确认", "確認", "Confirm"),
+    "button.deny": ("不是本户", "不是本戶", "Not theirs"),
     "button.no": ("不是", "不是", "No"),
     "sla.ack_overdue": ("超时未受理", "超時未受理", "not acknowledged in time"),
     "sla.resolve_overdue": ("超时未办结", "超時未辦結", "not resolved in time"),
@@ -333,12 +335,53 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "community roster, or ask your grid leader to register you.",
     ),
     "register.ask_typed": (
-        "欢迎！请回复您在社区登记的手机号（例如 13800000000），我们会在社区名册中找到您；"
-        "也可以联系网格长登记。",
-        "歡迎！請回覆您在社區登記的手機號（例如 13800000000），我們會在社區名冊中找到您；"
-        "也可以聯繫網格長登記。",
-        "Welcome! Reply with the phone number the community has for you (e.g. 13800000000) "
-        "so we can find you in the roster, or ask your grid leader to register you.",
+        "欢迎！请回复您在社区登记的手机号（例如 13800000000）完成登记；"
+        "或回复楼号-单元-房号和姓名，例如「29-3-502 张三」，由网格长确认。",
+        "歡迎！請回覆您在社區登記的手機號（例如 13800000000）完成登記；"
+        "或回覆樓號-單元-房號和姓名，例如「29-3-502 張三」，由網格長確認。",
+        "Welcome! Reply with the phone number the community has for you (e.g. 13800000000), "
+        "or with building-unit-flat and your name, e.g. “29-3-502 Zhang San”, for your grid "
+        "leader to confirm.",
+    ),
+    "register.home_unknown": (
+        "名册中没有「{home}」这一户，请检查楼号-单元-房号，例如 29-3-502。",
+        "名冊中沒有「{home}」這一戶，請檢查樓號-單元-房號，例如 29-3-502。",
+        "There is no flat “{home}” in the roster; check building-unit-flat, e.g. 29-3-502.",
+    ),
+    "register.home_nobody": (
+        "暂时没有可以确认登记的工作人员，请直接联系社区。",
+        "暫時沒有可以確認登記的工作人員，請直接聯繫社區。",
+        "Nobody can confirm registrations yet; please contact the community office.",
+    ),
+    "register.home_asked": (
+        "已请网格长确认您住在{place}，确认后会通知您。",
+        "已請網格長確認您住在{place}，確認後會通知您。",
+        "Your grid leader has been asked to confirm that you live at {place}; you will hear.",
+    ),
+    "register.confirm_ask": (
+        "【登记确认】{name} 说自己住在{place}，是否确认？",
+        "【登記確認】{name} 說自己住在{place}，是否確認？",
+        "[Registration] {name} says they live at {place}. Confirm?",
+    ),
+    "register.confirm_expired": (
+        "这条登记已经处理过了。",
+        "這條登記已經處理過了。",
+        "This registration was already decided.",
+    ),
+    "register.confirmed": (
+        "已确认 {name} 的登记。",
+        "已確認 {name} 的登記。",
+        "{name} is registered.",
+    ),
+    "register.denied": (
+        "已拒绝 {name} 的登记。",
+        "已拒絕 {name} 的登記。",
+        "{name}'s registration was declined.",
+    ),
+    "register.home_denied": (
+        "网格长没有确认您住在{place}，请直接联系网格长。",
+        "網格長沒有確認您住在{place}，請直接聯繫網格長。",
+        "Your grid leader did not confirm that you live at {place}; please contact them.",
     ),
     "register.typed_refused": (
         "这个手机号不能这样登记，请联系网格长为您登记。",

@@ -248,3 +248,13 @@ class Prompt(SQLModel, table=True):
     chat_id: str = Field(primary_key=True)
     options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     asked_at: datetime = _time()
+
+
+class PendingRegistration(SQLModel, table=True):
+    """A person's claim to live in a household, waiting for a leader to confirm it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    household_id: int = Field(foreign_key="household.id")
+    created_at: datetime = _time()
+    decided: bool = False

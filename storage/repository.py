@@ -22,6 +22,7 @@ from storage.models import (
     Household,
     Identity,
     Outbox,
+    PendingRegistration,
     PendingReport,
     Person,
     ProcessedUpdate,
@@ -92,6 +93,7 @@ class Store:
             (TicketPhoto, "added_by"),
             (Outbox, "person_id"),
             (PendingReport, "person_id"),
+            (PendingRegistration, "person_id"),
         )
         for table, column in moves:
             await self.session.exec(
@@ -129,6 +131,13 @@ class Store:
     async def household(self, household_id: int) -> Household | None:
         """A household by id."""
         return await self.session.get(Household, household_id)
+
+    async def household_at(self, building: str, unit: str, room: str) -> Household | None:
+        """The household at 楼号-单元-房号 (unit "" where the building has no units)."""
+        statement = select(Household).where(
+            Household.building_id == building, Household.unit == unit, Household.room == room
+        )
+        return (await self.session.exec(statement)).first()
 
     async def grid(self, grid_id: str) -> Grid | None:
         """A grid by id."""

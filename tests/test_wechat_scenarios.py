@@ -16,6 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
+from bot.adapters.wechat.callbacks import PASSIVE_BUDGET
 from bot.adapters.wechat.setup import WeChatFrontends, wechat_frontends
 from bot.app import App
 from bot.http import create_http_app
@@ -113,9 +114,10 @@ def settings_for(url: str, api: WeChatStandIn, tmp_path: Path, **extra: object) 
 
 @contextlib.asynccontextmanager
 async def running(
-    url: str, tmp_path: Path, safe: bool = True, **extra: object
+    url: str, tmp_path: Path, safe: bool = True, budget: float = 5.0, **extra: object
 ) -> AsyncIterator[Harness]:
-    """gridbot serving its HTTP app on a loopback port, the stand-in APIs beside it."""
+    """gridbot serving its HTTP app on a loopback port, the stand-in APIs beside it; the
+    handlers get `budget` seconds for a passive reply (generous: the tests share the CPU)."""
     async with WeChatStandIn(members=(LEADER, "chenpeixia"), robots=(ROBOT_KEY,)) as api:
         settings = settings_for(url, api, tmp_path, **extra)
         if not safe:
@@ -126,7 +128,7 @@ async def running(
         roster.write_text(ROSTER, encoding="utf-8")
         async with app.database.unit() as store:
             await apply_roster(store, parse_roster(roster))
-        wechat = wechat_frontends(app)
+        wechat = wechat_frontends(app, passive_budget=budget)
         for frontend in wechat.running:
             frontend.limiter = RateLimiter(Limits(1000, 0.0, 1000))  # limits have their own test
             app.sender.add_frontend(frontend)
@@ -264,26 +266,43 @@ async def test_forged_stale_and_replayed_callbacks_change_nothing(lite: Harness)
     assert lite.api.token_requests == []  # the passive replies needed no API call
 
 
-async def test_answer_within_a_second_while_a_slow_send_runs(lite: Harness) -> None:
-    api = lite.api
-    api.delay = 3.0  # every message call takes three seconds
-    stop = asyncio.Event()
-    sending = asyncio.create_task(lite.app.sender.run(stop, interval=0.05))
-    try:
-        report = await lite.oa.post(lite.oa.message(RESIDENT, "29号楼3单元楼顶漏水了"))
-        assert report.seconds < 1 and report.reply is not None
-        await lite.until(lambda: api.in_flight > 0)  # the leader's card is on its way, slowly
-        hello = await lite.oa.post(lite.oa.event(NEWCOMER, "subscribe"))  # two answers
-        assert hello.seconds < 1 and hello.reply is not None
-        assert hello.reply["Content"].startswith("我是社区网格助手")
-        assert api.in_flight > 0  # the slow send is still running
-        await lite.settle()  # the second answer went by customer-service message
-        [asked] = api.texts("message/custom/send", NEWCOMER)
-        assert asked.startswith("欢迎！请回复您在社区登记的手机号")
-    finally:
-        stop.set()
-        await sending
-    assert api.sent("message/send", LEADER)
+async def test_answer_within_a_second_while_a_slow_send_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wx.db'}"
+    async with running(url, tmp_path, budget=PASSIVE_BUDGET) as bot:
+        api = bot.api
+        api.delay = 3.0  # every message call takes three seconds
+        stop = asyncio.Event()
+        sending = asyncio.create_task(bot.app.sender.run(stop, interval=0.05))
+        try:
+            report = await bot.oa.post(bot.oa.message(RESIDENT, "29号楼3单元楼顶漏水了"))
+            assert report.status == 200 and report.seconds < 1
+            await bot.until(lambda: api.in_flight > 0)  # the leader's card, on its slow way
+            hello = await bot.oa.post(bot.oa.event(NEWCOMER, "subscribe"))  # two answers
+            assert hello.status == 200 and hello.seconds < 1
+            assert api.in_flight > 0  # the slow send is still running
+            await bot.settle()
+            said = [hello.reply["Content"]] if hello.reply else []
+            said += api.texts("message/custom/send", NEWCOMER)
+            assert said[0].startswith("我是社区网格助手")
+            assert said[1].startswith("欢迎！请回复您在社区登记的手机号")
+        finally:
+            stop.set()
+            await sending
+        assert api.sent("message/send", LEADER)
+
+
+async def test_slow_handlers_answer_by_customer_service_message(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wx.db'}"
+    async with running(url, tmp_path, budget=0.0) as bot:  # no time for a passive reply
+        report = await bot.oa.post(bot.oa.message(RESIDENT, "29号楼3单元楼顶漏水了"))
+        assert report.body == "success" and report.reply is None
+        await bot.settle()
+        [answer] = bot.api.texts("message/custom/send", RESIDENT)
+        assert answer.startswith("已收到您的反映，登记为工单 #1（漏水渗水）")
+        ack = await bot.wecom.post(bot.wecom.message(LEADER, "受理 1"))
+        assert ack.body == "success"
+        await bot.settle()
+        assert bot.api.texts("message/send", LEADER)[-1] == "已受理工单 #1。"
 
 
 async def test_registration_by_phone_then_updates_arrive(lite: Harness) -> None:
@@ -362,3 +381,57 @@ async def test_plaintext_mode_and_news_to_the_wecom_group_robot(tmp_path: Path) 
         assert notice["text"]["content"] == "工单 #1 有新进展，请私聊我查看详情。"
         rows = {r.person_id: r.status for r in await bot.outbox()}
         assert rows[liu.id] == "fell_back"
+
+
+async def test_registration_by_home_confirmed_by_the_leader_on_wecom(lite: Harness) -> None:
+    await lite.oa.post(lite.oa.event(NEWCOMER, "subscribe"))
+    await lite.settle()
+    unknown = await lite.oa.post(lite.oa.message(NEWCOMER, "29-9-999"))
+    assert unknown.reply is not None and unknown.reply["Content"].startswith(
+        "名册中没有「29-9-999」"
+    )
+    asked = await lite.oa.post(lite.oa.message(NEWCOMER, "29-1-101 刘洋"))
+    assert asked.reply is not None
+    assert asked.reply["Content"].startswith("已请网格长确认您住在29号楼1单元101室")
+    await lite.deliver()
+    full, card = lite.api.sent("message/send", LEADER)[-2:]  # the text, then its card
+    assert full["text"]["content"].startswith(
+        "【登记确认】刘洋 说自己住在29号楼1单元101室，是否确认？"
+    )
+    card = card["template_card"]
+    assert card["main_title"]["title"] == "【登记确认】刘洋 说自己住在29号楼1单元101室…"
+    assert [b["key"] for b in card["button_list"]] == ["g:1:y", "g:1:n"]
+    press = lite.wecom.event(LEADER, "template_card_event", EventKey="g:1:y", TaskId="reg-1")
+    await lite.wecom.post(press)
+    await lite.settle()
+    assert lite.api.texts("message/send", LEADER)[-1] == "已确认 刘洋 的登记。"
+    await lite.wecom.post(lite.wecom.event(LEADER, "template_card_event", EventKey="g:1:n"))
+    await lite.settle()
+    assert lite.api.texts("message/send", LEADER)[-1] == "这条登记已经处理过了。"  # once only
+    await lite.deliver()
+    done = lite.api.texts("message/custom/send", NEWCOMER)[-1]
+    assert done.startswith("登记成功：刘洋，29号楼1单元101室。")
+    async with lite.app.database.unit() as store:  # the roster's 刘洋, now with his OpenID
+        person = await store.person_by_identity("wechat", NEWCOMER)
+        assert person is not None and person.confirmed and person.owner
+        assert person.phone == "13800000111"
+
+
+async def test_a_bare_number_answers_the_newest_question(lite: Harness) -> None:
+    await lite.oa.post(lite.oa.message(RESIDENT, "29号楼3单元楼顶漏水了"))
+    await lite.wecom.post(lite.wecom.message(LEADER, "受理 1"))
+    await lite.deliver()
+    wrong = await lite.oa.post(lite.oa.message(RESIDENT, "2"))  # no question is open
+    assert wrong.reply is not None and wrong.reply["Content"].startswith("您没有待评价的工单")
+    await lite.wecom.post(lite.wecom.message(LEADER, "办结 1 已修好"))
+    await lite.deliver()
+    await lite.oa.post(lite.oa.message(RESIDENT, "3"))  # 3: not satisfied, by its number
+    async with lite.app.database.unit() as store:
+        ticket = await store.ticket(1)
+        assert ticket is not None and ticket.state == "reopened"
+        assert await store.prompt("wechat", RESIDENT) is None  # answered: the question is gone
+    await lite.deliver()
+    reopened = lite.api.texts("message/send", LEADER)[-1]
+    assert reopened.startswith("工单 #1（漏水渗水）居民评价不满意，已重新打开")
+    picked = await lite.wecom.post(lite.wecom.message(LEADER, "1"))  # 1 on the card: 受理
+    assert picked.reply is not None and picked.reply["Content"] == "已受理工单 #1。"

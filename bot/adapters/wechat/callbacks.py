@@ -27,7 +27,7 @@ from handlers.router import Router
 log = logging.getLogger(__name__)
 
 MAX_SKEW = 300  # seconds a callback's timestamp may differ from ours
-PASSIVE_BUDGET = 0.5  # seconds the handlers get to make a passive reply possible
+PASSIVE_BUDGET = 0.4  # seconds the handlers get to make a passive reply possible
 MAX_BODY = 64 * 1024  # WeChat's callbacks are a few kilobytes
 
 
@@ -102,7 +102,12 @@ class Background:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def callback_routes(frontend: CallbackFrontend, path: str, background: Background) -> APIRouter:
+def callback_routes(
+    frontend: CallbackFrontend,
+    path: str,
+    background: Background,
+    budget: float = PASSIVE_BUDGET,
+) -> APIRouter:
     """GET (URL verification) and POST (messages and events) at `path`."""
     routes = APIRouter()
 
@@ -129,7 +134,7 @@ def callback_routes(frontend: CallbackFrontend, path: str, background: Backgroun
         except Exception as exc:  # malformed XML or a missing field: not a callback
             log.warning("%s callback unreadable: %s", frontend.platform, exc)
             return PlainTextResponse("bad request", status_code=400)
-        answer = await _serve(frontend, background, request.query_params, message)
+        answer = await _serve(frontend, background, request.query_params, message, budget)
         if answer is None:
             return PlainTextResponse("success")
         return Response(answer, media_type="application/xml")
@@ -142,6 +147,7 @@ async def _serve(
     background: Background,
     query: Mapping[str, str],
     message: BaseMessage,
+    budget: float,
 ) -> str | None:
     """Handle one genuine callback; the passive reply's body, or None for "success"."""
     try:
@@ -152,7 +158,7 @@ async def _serve(
         if inbound is None:
             return None
         work = asyncio.ensure_future(frontend.router.handle(inbound))
-        done, _ = await asyncio.wait({work}, timeout=PASSIVE_BUDGET)
+        done, _ = await asyncio.wait({work}, timeout=budget)
         if not done:  # the handlers are slow today: answer now, send their replies later
             background.spawn(_answer_later(frontend, inbound, work))
             return None

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from bot.adapters.telegram.setup import update_log
 from bot.adapters.wechat.api import Api, TokenRequest, Tokens
-from bot.adapters.wechat.callbacks import Background, callback_routes
+from bot.adapters.wechat.callbacks import PASSIVE_BUDGET, Background, callback_routes
 from bot.adapters.wechat.official import OfficialAccount
 from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
@@ -40,8 +40,9 @@ class WeChatFrontends:
             await self.http.aclose()
 
 
-def wechat_frontends(app: App) -> WeChatFrontends:
-    """The Official Account and/or WeCom, each when its settings are present."""
+def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChatFrontends:
+    """The Official Account and/or WeCom, each when its settings are present; the handlers
+    get `passive_budget` seconds to answer within the callback."""
     settings = app.settings
     built = WeChatFrontends()
     if not (settings.wechat_enabled or settings.wecom_enabled):
@@ -74,7 +75,9 @@ def wechat_frontends(app: App) -> WeChatFrontends:
             updates=updates,
             clock=app.clock,
         )
-        built.routes.append(callback_routes(built.official, "/wechat", built.background))
+        built.routes.append(
+            callback_routes(built.official, "/wechat", built.background, passive_budget)
+        )
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_secret and settings.wecom_token
         assert settings.wecom_aes_key and settings.wecom_agent_id is not None
@@ -100,5 +103,7 @@ def wechat_frontends(app: App) -> WeChatFrontends:
             updates=updates,
             clock=app.clock,
         )
-        built.routes.append(callback_routes(built.wecom, "/wecom", built.background))
+        built.routes.append(
+            callback_routes(built.wecom, "/wecom", built.background, passive_budget)
+        )
     return built

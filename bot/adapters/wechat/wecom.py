@@ -162,9 +162,11 @@ class WeCom:
             await self._app_message(user_id, {"msgtype": "text", "text": {"content": body}})
             rest = rest[-CARD_TEXT:] if len(rest) > CARD_TEXT else rest
         flat = [b for row in buttons for b in row][:CARD_BUTTONS]
+        if len(title) > CARD_TITLE:
+            title = title[: CARD_TITLE - 1] + "…"
         card = {
             "card_type": "button_interaction",
-            "main_title": {"title": title[:CARD_TITLE]},
+            "main_title": {"title": title},
             "sub_title_text": rest,
             "task_id": uuid.uuid4().hex,
             "button_list": [{"text": b.label[:10], "style": 1, "key": b.data} for b in flat],

@@ -1,4 +1,4 @@
-"""wechat window and prompts
+"""wechat window, prompts and pending registrations
 
 Revision ID: 0004
 Revises: 0003
@@ -31,9 +31,25 @@ def upgrade() -> None:
         sa.Column("asked_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("platform", "chat_id"),
     )
+    op.create_table(
+        "pendingregistration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("household_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["household_id"], ["household.id"]),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("pendingregistration", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pendingregistration_person_id"), ["person_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("pendingregistration")
     op.drop_table("prompt")
     with op.batch_alter_table("identity", schema=None) as batch_op:
         batch_op.drop_column("last_inbound_at")
