@@ -27,6 +27,7 @@ class WeChatFrontends:
     routes: list[APIRouter] = field(default_factory=list)
     background: Background = field(default_factory=Background)
     http: httpx.AsyncClient | None = None
+    redis: Redis | None = None
 
     @property
     def running(self) -> list[OfficialAccount | WeCom]:
@@ -38,6 +39,8 @@ class WeChatFrontends:
         await self.background.drain()
         if self.http is not None:
             await self.http.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChatFrontends:
@@ -48,7 +51,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
     if not (settings.wechat_enabled or settings.wecom_enabled):
         return built
     built.http = httpx.AsyncClient(timeout=TIMEOUT)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = built.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     updates = update_log(app)
     if settings.wechat_enabled:
         assert settings.wechat_appid and settings.wechat_secret and settings.wechat_token
