@@ -118,6 +118,10 @@ class Registrar:
         claimant = await store.person(pending.person_id)
         if not allowed or household is None or claimant is None:
             return [Reply(text(language, "refused.not_allowed"), alert=True)]
+        if claimant.confirmed:  # registered another way meanwhile (a phone number)
+            pending.decided = True
+            store.add(pending)
+            return [Reply(text(language, "register.confirm_expired"), alert=True)]
         pending.decided = True
         store.add(pending)
         place = self._place(household, claimant.language)

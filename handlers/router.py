@@ -126,11 +126,12 @@ class Router:
             answer = await self._numbered_answer(turn, int(body))
             if answer is not None:
                 return answer
-        if _MOBILE.fullmatch(body) and message.chat_kind == "private":
-            return await self._register_phone(turn, body, typed=True)
-        home = parse_home(body) if message.chat_kind == "private" else None
-        if home and not turn.person.confirmed:
-            return await self.registrar.claim(turn.store, turn.person, home, turn.now)
+        if message.chat_kind == "private" and not turn.person.confirmed:
+            if _MOBILE.fullmatch(body):
+                return await self._register_phone(turn, body, typed=True)
+            home = parse_home(body)
+            if home:
+                return await self.registrar.claim(turn.store, turn.person, home, turn.now)
         rating = _RATING_WORDS.get(body, body if body in RATING_CHOICES else None)
         if rating and message.chat_kind == "private":
             return await self._rate_latest(turn, rating)

@@ -324,6 +324,13 @@ async def test_registration_by_phone_then_updates_arrive(lite: Harness) -> None:
     async with lite.app.database.unit() as store:
         person = await store.person_by_identity("wechat", NEWCOMER)
         assert person is not None and person.name == "吕新安" and person.confirmed
+    # someone registered already typing another resident's number: no registration, no merge
+    typed = await lite.oa.post(lite.oa.message(RESIDENT, "13800000111"))
+    assert typed.reply is not None and not typed.reply["Content"].startswith("登记成功")
+    async with lite.app.database.unit() as store:
+        zhang = await store.person_by_identity("wechat", RESIDENT)
+        assert zhang is not None and zhang.name == "张秀英"
+        assert [p.name for p in await store.people_named("刘洋")] == ["刘洋"]
 
 
 async def test_outside_the_window_the_news_waits_for_the_next_message(lite: Harness) -> None:
@@ -435,3 +442,66 @@ async def test_a_bare_number_answers_the_newest_question(lite: Harness) -> None:
     assert reopened.startswith("工单 #1（漏水渗水）居民评价不满意，已重新打开")
     picked = await lite.wecom.post(lite.wecom.message(LEADER, "1"))  # 1 on the card: 受理
     assert picked.reply is not None and picked.reply["Content"] == "已受理工单 #1。"
+
+
+def test_gridbot_run_mounts_both_callbacks(tmp_path: Path) -> None:
+    """The real command, configured for both platforms, verifies URLs at /wechat and /wecom."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.wechat_client import Platform as Caller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "GRIDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "GRIDBOT_HTTP_HOST": "127.0.0.1",
+        "GRIDBOT_HTTP_PORT": str(port),
+        "GRIDBOT_MEDIA_DIR": str(tmp_path / "media"),
+        "GRIDBOT_WECHAT_APPID": OA_ID,
+        "GRIDBOT_WECHAT_SECRET": "s",
+        "GRIDBOT_WECHAT_TOKEN": OA_TOKEN,
+        "GRIDBOT_WECHAT_API_URL": "http://127.0.0.1:1",
+        "GRIDBOT_WECOM_CORP_ID": CORP_ID,
+        "GRIDBOT_WECOM_AGENT_ID": str(AGENT_ID),
+        "GRIDBOT_WECOM_SECRET": "s",
+        "GRIDBOT_WECOM_TOKEN": CORP_TOKEN,
+        "GRIDBOT_WECOM_AES_KEY": CORP_AES_KEY,
+        "GRIDBOT_WECOM_API_URL": "http://127.0.0.1:1",
+    }
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    async def check() -> None:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    await client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "gridbot run never answered"
+                    await asyncio.sleep(0.2)
+            oa, corp = Caller(client, "/wechat", safe=False), Caller(client, "/wecom")
+            assert (await oa.verify("hello-oa")).text == "hello-oa"
+            assert (await corp.verify("hello-corp")).text == "hello-corp"
+            assert (await oa.verify("hello-oa", forge=True)).status_code == 403
+
+    try:
+        asyncio.run(check())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "wechat started" in output and "wecom started" in output
