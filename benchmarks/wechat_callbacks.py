@@ -50,11 +50,11 @@ def callback_table() -> Table:
     none: Any = None
     official = OfficialAccount(
         app_id=APP, token=TOKEN, aes_key=KEY, template_id=None, api=none, tokens=none,
-        router=none, database=none, updates=none, clock=none,
+        router=none, database=none, updates=none, clock=none, media=none,
     )  # fmt: skip
     wecom = WeCom(
         corp_id=CORP, agent_id=1, token=TOKEN, aes_key=KEY, webhooks={}, api=none, tokens=none,
-        router=none, database=none, updates=none, clock=none,
+        router=none, database=none, updates=none, clock=none, media=none,
     )  # fmt: skip
     table = Table(title="callbacks checked, decrypted and parsed per second (one core)")
     table.add_column("platform")

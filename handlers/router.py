@@ -135,7 +135,7 @@ class Router:
         rating = _RATING_WORDS.get(body, body if body in RATING_CHOICES else None)
         if rating and message.chat_kind == "private":
             return await self._rate_latest(turn, rating)
-        if message.photos and message.reply_to and not body:
+        if message.photos and not body and (message.reply_to or message.chat_kind == "private"):
             return await self._photo_reply(turn)
         if message.reply_to and message.chat_kind == "private":
             answered = await turn.store.notification_answered(
@@ -403,13 +403,19 @@ class Router:
         return [Reply(answer)]
 
     async def _photo_reply(self, turn: Turn) -> list[Reply]:
-        """A photo answering the report message adds to that ticket."""
+        """A photo answering the report message adds to that ticket; a photo alone in a
+        private chat (WeChat sends text and photo apart) to the sender's newest open one."""
         message = turn.message
-        ticket = await turn.store.ticket_by_message(
-            message.platform, message.chat_id, message.reply_to or ""
-        )
+        if message.reply_to:
+            ticket = await turn.store.ticket_by_message(
+                message.platform, message.chat_id, message.reply_to
+            )
+        else:
+            mine = await turn.store.tickets_of(turn.person.id or 0)
+            ticket = next((t for t in mine if t.state in OPEN_STATES), None)
         if ticket is None or ticket.state not in OPEN_STATES:
-            return []
+            private = message.chat_kind == "private"
+            return [Reply(text(turn.language, "report.photo_needs_text"))] if private else []
         for path in message.photos:
             await self.desk.add_photo(turn.store, ticket, turn.person, path, turn.now)
         return [Reply(text(turn.language, "report.photo_added", n=ticket.id))]

@@ -61,6 +61,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "照片已加入工單 #{n}。",
         "The photo was added to ticket #{n}.",
     ),
+    "report.photo_needs_text": (
+        "收到照片了。请再用文字说明是什么问题、在哪里，例如「5栋2单元楼道灯不亮」，照片可以随后再发。",
+        "收到照片了。請再用文字說明是什麼問題、在哪裡，例如「5棟2單元樓道燈不亮」，照片可以隨後再發。",
+        "Photo received. Please say in words what is wrong and where, e.g. “stair light out "
+        "in building 5 unit 2”; send the photo again after that.",
+    ),
     "report.too_long": (
         "消息太长了（超过 {limit} 字），请简要描述问题和地点。",
         "消息太長了（超過 {limit} 字），請簡要描述問題和地點。",

@@ -444,6 +444,23 @@ async def test_a_bare_number_answers_the_newest_question(lite: Harness) -> None:
     assert picked.reply is not None and picked.reply["Content"] == "已受理工单 #1。"
 
 
+async def test_a_photo_joins_the_newest_open_ticket(lite: Harness) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    lite.api.media = {"media-1": png, "media-2": png}
+    early = await lite.oa.post(lite.oa.image(RESIDENT, "media-1"))  # no ticket yet
+    assert early.reply is not None and early.reply["Content"].startswith(
+        "收到照片了。请再用文字说明"
+    )
+    await lite.oa.post(lite.oa.message(RESIDENT, "29号楼3单元楼顶漏水了"))
+    photo = await lite.oa.post(lite.oa.image(RESIDENT, "media-2"))
+    assert photo.reply is not None and photo.reply["Content"].startswith("照片已加入工单 #1。")
+    lost = await lite.oa.post(lite.oa.image(RESIDENT, "no-such-media"))  # WeChat lost it
+    assert lost.reply is not None and lost.reply["Content"].startswith("暂时只能识别文字和图片")
+    async with lite.app.database.unit() as store:
+        [kept] = await store.photos(1)
+    assert (lite.app.media.root / kept.path).read_bytes() == png
+
+
 def test_gridbot_run_mounts_both_callbacks(tmp_path: Path) -> None:
     """The real command, configured for both platforms, verifies URLs at /wechat and /wecom."""
     import os

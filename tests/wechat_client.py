@@ -67,6 +67,17 @@ class Platform:
             fields["AgentID"] = AGENT_ID
         return fields
 
+    def image(self, sender: str, media_id: str) -> dict[str, object]:
+        """A photo's fields: WeChat has stored it under `media_id`."""
+        fields = self.message(sender, "")
+        del fields["Content"]
+        return {
+            **fields,
+            "MsgType": "image",
+            "PicUrl": "http://mmbiz.invalid/x",
+            "MediaId": media_id,
+        }
+
     def event(self, sender: str, event: str, **extra: object) -> dict[str, object]:
         """An event's fields (no MsgId)."""
         fields: dict[str, object] = {

@@ -35,6 +35,7 @@ class WeChatStandIn:
         self.corp_id, self.corp_secret = corp_id, corp_secret
         self.members = set(members)  # WeCom UserIDs of the app's members
         self.robots = set(robots)  # group robot keys
+        self.media: dict[str, bytes] = {}  # media_id -> the file media/get hands out
         self.window_closed: set[str] = set()  # OpenIDs outside the 48-hour window
         self.delay = 0.0  # seconds every message call takes (WeChat on a slow day)
         self.token_requests: list[str] = []  # "token" (OA) or "gettoken" (WeCom), in order
@@ -89,6 +90,14 @@ class WeChatStandIn:
         token = f"{platform}-token-{len(self.token_requests)}"
         self._tokens[token] = platform
         return token
+
+    async def _media(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token", "") not in self._tokens:
+            return _error(42001, "access_token expired")
+        data = self.media.get(request.query.get("media_id", ""))
+        if data is None:
+            return _error(40007, "invalid media_id")
+        return web.Response(body=data, content_type="image/png")
 
     async def _message(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
@@ -150,6 +159,7 @@ class WeChatStandIn:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_get("/cgi-bin/media/get", self._media)
         app.router.add_post("/cgi-bin/{path:.+}", self._message)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

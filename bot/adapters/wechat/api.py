@@ -122,6 +122,30 @@ class Api:
         self.root = root.rstrip("/")
         self.http = http
 
+    async def download(self, path: str, params: Mapping[str, str], tokens: Tokens) -> bytes:
+        """GET a file (media/get): its bytes, or the JSON error raised as in `call`."""
+        for attempt in (1, 2):
+            token = await tokens.get()
+            try:
+                response = await self.http.get(
+                    f"{self.root}{path}", params={**params, "access_token": token}
+                )
+            except httpx.HTTPError as exc:
+                raise TemporaryFailure(f"{path}: {type(exc).__name__}: {exc}") from exc
+            kind = response.headers.get("content-type", "")
+            if response.status_code == 200 and not kind.startswith(("application/json", "text/")):
+                return response.content
+            try:
+                data = response.json()
+            except ValueError as exc:
+                raise TemporaryFailure(f"{path}: HTTP {response.status_code}") from exc
+            code = int(data.get("errcode") or 0)
+            if code in TOKEN_INVALID and attempt == 1:
+                await tokens.refresh(token)
+                continue
+            raise ApiError(code, str(data.get("errmsg", "")))
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     async def call(
         self,
         method: str,

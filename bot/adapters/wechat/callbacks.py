@@ -20,9 +20,12 @@ from fastapi.responses import PlainTextResponse, Response
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.messages import BaseMessage
 
+from bot.adapters.wechat.api import Api, ApiError, Tokens
 from bot.dedup import UpdateLog
+from bot.delivery import Delivery, TemporaryFailure
 from handlers.messages import Inbound, Reply
 from handlers.router import Router
+from storage.media import MediaError, MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,19 @@ def check_fresh(timestamp: str) -> None:
         raise Refused("timestamp is not a number") from exc
     if abs(time.time() - moment) > MAX_SKEW:
         raise Refused("timestamp too far from now")
+
+
+async def fetch_photo(
+    api: Api, tokens: Tokens, media: MediaStore, media_id: str
+) -> tuple[str, ...]:
+    """Download a sent photo (media/get) into the media store: its path, or () when it cannot
+    be had (the message is then served without it)."""
+    try:
+        data = await api.download("/cgi-bin/media/get", {"media_id": media_id}, tokens)
+        return (media.save(data),)
+    except (ApiError, TemporaryFailure, MediaError, OSError) as exc:
+        log.warning("photo %s not kept: %s", media_id, exc)
+        return ()
 
 
 class CallbackFrontend(Protocol):
@@ -74,8 +90,8 @@ class CallbackFrontend(Protocol):
         """The reply as the callback's answer body, or None when it must go by the API."""
         ...
 
-    async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
-        """Send answers through the platform's message API."""
+    async def send(self, delivery: Delivery) -> str:
+        """Send one message through the platform's message API (the outbox's way too)."""
         ...
 
 
@@ -154,26 +170,46 @@ async def _serve(
         if not await frontend.updates.claim(frontend.platform, frontend.update_id(message)):
             log.info("%s callback %s was handled before", frontend.platform, message.id)
             return None
-        inbound = await frontend.inbound(message)
-        if inbound is None:
-            return None
-        work = asyncio.ensure_future(frontend.router.handle(inbound))
+        work = asyncio.ensure_future(_handle(frontend, message))
         done, _ = await asyncio.wait({work}, timeout=budget)
-        if not done:  # the handlers are slow today: answer now, send their replies later
-            background.spawn(_answer_later(frontend, inbound, work))
+        if not done:  # slow today (a photo to fetch, a busy database): answer now, send later
+            background.spawn(_answer_later(frontend, work))
             return None
-        replies = work.result()
-        passive = await frontend.passive(query, message, replies[0]) if replies else None
+        inbound, replies = work.result()
+        if inbound is None or not replies:
+            return None
+        passive = await frontend.passive(query, message, replies[0])
         rest = replies[1:] if passive is not None else replies
         if rest:
-            background.spawn(frontend.answer(inbound, rest))
+            background.spawn(_answer(frontend, inbound, rest))
         return passive
     except Exception:
         log.exception("%s callback failed", frontend.platform)
         return None
 
 
+async def _handle(
+    frontend: CallbackFrontend, message: BaseMessage
+) -> tuple[Inbound | None, list[Reply]]:
+    """Translate (fetching a photo, maybe) and decide."""
+    inbound = await frontend.inbound(message)
+    if inbound is None:
+        return None, []
+    return inbound, await frontend.router.handle(inbound)
+
+
 async def _answer_later(
-    frontend: CallbackFrontend, inbound: Inbound, work: asyncio.Future[list[Reply]]
+    frontend: CallbackFrontend, work: asyncio.Future[tuple[Inbound | None, list[Reply]]]
 ) -> None:
-    await frontend.answer(inbound, await work)
+    inbound, replies = await work
+    if inbound is not None:
+        await _answer(frontend, inbound, replies)
+
+
+async def _answer(frontend: CallbackFrontend, inbound: Inbound, replies: list[Reply]) -> None:
+    """Answers that did not fit the callback's answer, by message API, in order."""
+    for reply in replies:
+        try:
+            await frontend.send(Delivery(inbound.chat_id, reply.text, reply.buttons))
+        except Exception:
+            log.exception("%s answer to %s not sent", frontend.platform, inbound.chat_id)

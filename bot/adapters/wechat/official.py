@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from wechatpy import parse_message
@@ -19,7 +20,7 @@ from wechatpy.utils import check_signature
 
 from bot.adapters.telegram.translate import split_text
 from bot.adapters.wechat.api import Api, ApiError, Tokens
-from bot.adapters.wechat.callbacks import Refused, check_fresh
+from bot.adapters.wechat.callbacks import Refused, check_fresh, fetch_photo
 from bot.adapters.wechat.render import Buttons, with_choices
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery, TemporaryFailure, Unreachable, Waiting
@@ -28,6 +29,7 @@ from handlers.messages import Inbound, Reply
 from handlers.ports import Clock
 from handlers.router import Router
 from handlers.texts import DEFAULT_LANGUAGE, text
+from storage.media import MediaStore
 from storage.repository import Database
 
 log = logging.getLogger(__name__)
@@ -59,8 +61,10 @@ class OfficialAccount:
         database: Database,
         updates: UpdateLog,
         clock: Clock,
+        media: MediaStore,
     ) -> None:
         self.app_id = app_id
+        self.media = media
         self.token = token
         self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
         self.template_id = template_id
@@ -98,14 +102,18 @@ class OfficialAccount:
         return f"{message.source}:{message.time}:{getattr(message, 'event', '')}"
 
     async def inbound(self, message: BaseMessage) -> Inbound | None:
-        """Text (and recognised voice) is what residents write; following says hello."""
+        """Text (and recognised voice) and photos are what residents send; following says
+        hello."""
         if message.type == "text":
             return _private(message, message.content or "")
         if message.type == "voice" and getattr(message, "recognition", None):
             return _private(message, message.recognition)
         if getattr(message, "event", "") in ("subscribe", "subscribe_scan"):
             return _private(message, "/start")
-        if message.type in ("image", "voice", "video", "shortvideo", "location", "link"):
+        if message.type == "image":
+            photos = await fetch_photo(self.api, self.tokens, self.media, message.media_id)
+            return replace(_private(message, ""), photos=photos)
+        if message.type in ("voice", "video", "shortvideo", "location", "link"):
             return _private(message, "")  # answered: words, please
         return None  # unsubscribe, menu clicks, template receipts…
 
@@ -122,14 +130,6 @@ class OfficialAccount:
         if self.crypto is None:
             return str(xml)
         return str(self.crypto.encrypt_message(xml, query.get("nonce", ""), query["timestamp"]))
-
-    async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
-        """Answers the handlers were slow to give, by customer-service message."""
-        for reply in replies:
-            try:
-                await self.send(Delivery(inbound.chat_id, reply.text, reply.buttons))
-            except Exception:
-                log.exception("answer to %s not sent", inbound.chat_id)
 
     # sending ----------------------------------------------------------------------------------
     async def send(self, delivery: Delivery) -> str:

@@ -77,6 +77,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
             database=app.database,
             updates=updates,
             clock=app.clock,
+            media=app.media,
         )
         built.routes.append(
             callback_routes(built.official, "/wechat", built.background, passive_budget)
@@ -105,6 +106,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
             database=app.database,
             updates=updates,
             clock=app.clock,
+            media=app.media,
         )
         built.routes.append(
             callback_routes(built.wecom, "/wecom", built.background, passive_budget)

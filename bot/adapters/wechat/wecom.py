@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
@@ -18,7 +19,7 @@ from wechatpy.messages import BaseMessage
 
 from bot.adapters.telegram.translate import split_text
 from bot.adapters.wechat.api import Api, ApiError, Tokens
-from bot.adapters.wechat.callbacks import check_fresh
+from bot.adapters.wechat.callbacks import check_fresh, fetch_photo
 from bot.adapters.wechat.render import Buttons, with_choices
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery, TemporaryFailure, Unreachable
@@ -27,6 +28,7 @@ from handlers.messages import Inbound, Reply
 from handlers.ports import Clock
 from handlers.router import Router
 from handlers.texts import DEFAULT_LANGUAGE
+from storage.media import MediaStore
 from storage.repository import Database
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,10 @@ class WeCom:
         database: Database,
         updates: UpdateLog,
         clock: Clock,
+        media: MediaStore,
     ) -> None:
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
+        self.media = media
         self.agent_id = agent_id
         self.webhooks = dict(webhooks)
         self.api = api
@@ -96,7 +100,7 @@ class WeCom:
         return f"{message.source}:{message.time}:{data.get('Event', '')}:{data.get('TaskId', '')}"
 
     async def inbound(self, message: BaseMessage) -> Inbound | None:
-        """Text, a card's button, or the first visit to the app."""
+        """Text, a photo, a card's button, or the first visit to the app."""
         data = message._data
         event = str(data.get("Event", "")).lower()
         if message.type == "text":
@@ -105,7 +109,10 @@ class WeCom:
             return _member(message, button=str(data.get("EventKey", "")))
         if event == "subscribe":
             return _member(message, text="/start")
-        if message.type in ("image", "voice", "video", "location", "link"):
+        if message.type == "image":
+            photos = await fetch_photo(self.api, self.tokens, self.media, message.media_id)
+            return replace(_member(message), photos=photos)
+        if message.type in ("voice", "video", "location", "link"):
             return _member(message, text="")
         return None  # enter_agent, clicks on menus, job results…
 
@@ -123,14 +130,6 @@ class WeCom:
             time=message.time,
         ).render()
         return str(self.crypto.encrypt_message(xml, query.get("nonce", ""), query["timestamp"]))
-
-    async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
-        """Answers sent as app messages (a button's answer too: cards cannot show alerts)."""
-        for reply in replies:
-            try:
-                await self.send(Delivery(inbound.chat_id, reply.text, reply.buttons))
-            except Exception:
-                log.exception("answer to %s not sent", inbound.chat_id)
 
     # sending ----------------------------------------------------------------------------------
     async def send(self, delivery: Delivery) -> str:
