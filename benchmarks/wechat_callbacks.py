@@ -47,15 +47,9 @@ def per_second(open_callback: Any, query: dict[str, str], body: bytes, rounds: i
 def callback_table() -> Table:
     """Callbacks opened per second, Official Account (safe mode) and WeCom."""
     stamp = str(int(time.time()))
-    none: Any = None
-    official = OfficialAccount(
-        app_id=APP, token=TOKEN, aes_key=KEY, template_id=None, api=none, tokens=none,
-        router=none, database=none, updates=none, clock=none, media=none,
-    )  # fmt: skip
-    wecom = WeCom(
-        corp_id=CORP, agent_id=1, token=TOKEN, aes_key=KEY, webhooks={}, api=none, tokens=none,
-        router=none, database=none, updates=none, clock=none, media=none,
-    )  # fmt: skip
+    none: Any = None  # opening a callback needs only the crypto
+    official = OfficialAccount(app_id=APP, token=TOKEN, aes_key=KEY, template_id=None, wiring=none)
+    wecom = WeCom(corp_id=CORP, agent_id=1, token=TOKEN, aes_key=KEY, webhooks={}, wiring=none)
     table = Table(title="callbacks checked, decrypted and parsed per second (one core)")
     table.add_column("platform")
     table.add_column("callbacks/s")

@@ -14,6 +14,7 @@ from bot.settings import Settings
 from handlers.ports import ManualClock
 from storage.database import create_engine
 from storage.repository import Database
+from tests.processes import gridbot_run
 
 
 class Silent:
@@ -60,46 +61,8 @@ async def check(client: httpx.AsyncClient, app: App, clock: ManualClock) -> None
 
 def test_gridbot_run_serves_healthz_and_stops_on_sigterm(tmp_path: Path) -> None:
     """The real command: migrations on start, /healthz answers, SIGTERM ends it cleanly."""
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "GRIDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "GRIDBOT_HTTP_HOST": "127.0.0.1",
-        "GRIDBOT_HTTP_PORT": str(port),
-        "GRIDBOT_MEDIA_DIR": str(tmp_path / "media"),
-    }
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        answer = None
-        while time.monotonic() < deadline:
-            try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert answer is not None, "gridbot run never answered"
-        assert answer.status_code == 200
-        assert answer.json() == {"database": "ok", "sender": "ok"}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
-    assert "no chat platform is configured" in output
+    with gridbot_run(tmp_path) as running:
+        assert running.health.status_code == 200
+        assert running.health.json() == {"database": "ok", "sender": "ok"}
+    assert running.process.returncode == 0, running.output
+    assert "no chat platform is configured" in running.output

@@ -26,6 +26,7 @@ from handlers.ports import ManualClock
 from storage.models import Follower, Outbox
 from storage.roster import apply_roster, parse_roster
 from tests.conftest import _reset_postgres, service_url
+from tests.processes import gridbot_run
 from tests.wechat_client import (
     AGENT_ID,
     CORP_AES_KEY,
@@ -463,22 +464,7 @@ async def test_a_photo_joins_the_newest_open_ticket(lite: Harness) -> None:
 
 def test_gridbot_run_mounts_both_callbacks(tmp_path: Path) -> None:
     """The real command, configured for both platforms, verifies URLs at /wechat and /wecom."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from tests.wechat_client import Platform as Caller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "GRIDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "GRIDBOT_HTTP_HOST": "127.0.0.1",
-        "GRIDBOT_HTTP_PORT": str(port),
-        "GRIDBOT_MEDIA_DIR": str(tmp_path / "media"),
+    settings = {
         "GRIDBOT_WECHAT_APPID": OA_ID,
         "GRIDBOT_WECHAT_SECRET": "s",
         "GRIDBOT_WECHAT_TOKEN": OA_TOKEN,
@@ -490,35 +476,15 @@ def test_gridbot_run_mounts_both_callbacks(tmp_path: Path) -> None:
         "GRIDBOT_WECOM_AES_KEY": CORP_AES_KEY,
         "GRIDBOT_WECOM_API_URL": "http://127.0.0.1:1",
     }
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
-    async def check() -> None:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    await client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "gridbot run never answered"
-                    await asyncio.sleep(0.2)
-            oa, corp = Caller(client, "/wechat", safe=False), Caller(client, "/wecom")
+    async def verify(root: str) -> None:
+        async with httpx.AsyncClient(base_url=root, timeout=5) as client:
+            oa, corp = Platform(client, "/wechat", safe=False), Platform(client, "/wecom")
             assert (await oa.verify("hello-oa")).text == "hello-oa"
             assert (await corp.verify("hello-corp")).text == "hello-corp"
             assert (await oa.verify("hello-oa", forge=True)).status_code == 403
 
-    try:
-        asyncio.run(check())
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
-    assert "wechat started" in output and "wecom started" in output
+    with gridbot_run(tmp_path, **settings) as running:
+        asyncio.run(verify(running.root))
+    assert running.process.returncode == 0, running.output
+    assert "wechat started" in running.output and "wecom started" in running.output

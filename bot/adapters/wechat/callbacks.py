@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
@@ -24,8 +25,10 @@ from bot.adapters.wechat.api import Api, ApiError, Tokens
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery, TemporaryFailure
 from handlers.messages import Inbound, Reply
+from handlers.ports import Clock
 from handlers.router import Router
 from storage.media import MediaError, MediaStore
+from storage.repository import Database
 
 log = logging.getLogger(__name__)
 
@@ -48,25 +51,36 @@ def check_fresh(timestamp: str) -> None:
         raise Refused("timestamp too far from now")
 
 
-async def fetch_photo(
-    api: Api, tokens: Tokens, media: MediaStore, media_id: str
-) -> tuple[str, ...]:
-    """Download a sent photo (media/get) into the media store: its path, or () when it cannot
-    be had (the message is then served without it)."""
-    try:
-        data = await api.download("/cgi-bin/media/get", {"media_id": media_id}, tokens)
-        return (media.save(data),)
-    except (ApiError, TemporaryFailure, MediaError, OSError) as exc:
-        log.warning("photo %s not kept: %s", media_id, exc)
-        return ()
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """What each WeChat front end is given: its API (with its tokens) and the app's parts."""
+
+    api: Api
+    tokens: Tokens
+    router: Router
+    database: Database
+    updates: UpdateLog
+    clock: Clock
+    media: MediaStore
+
+    async def fetch_photo(self, media_id: str) -> tuple[str, ...]:
+        """Download a sent photo (media/get) into the media store: its path, or () when it
+        cannot be had (the message is then served without it)."""
+        try:
+            data = await self.api.download(
+                "/cgi-bin/media/get", {"media_id": media_id}, self.tokens
+            )
+            return (self.media.save(data),)
+        except (ApiError, TemporaryFailure, MediaError, OSError) as exc:
+            log.warning("photo %s not kept: %s", media_id, exc)
+            return ()
 
 
 class CallbackFrontend(Protocol):
     """What a platform provides to its callback endpoint."""
 
     platform: str
-    router: Router
-    updates: UpdateLog
+    wiring: Wiring
 
     def verify_url(self, query: Mapping[str, str]) -> str:
         """The echostr to answer the URL check with; raise Refused."""
@@ -167,7 +181,8 @@ async def _serve(
 ) -> str | None:
     """Handle one genuine callback; the passive reply's body, or None for "success"."""
     try:
-        if not await frontend.updates.claim(frontend.platform, frontend.update_id(message)):
+        updates = frontend.wiring.updates
+        if not await updates.claim(frontend.platform, frontend.update_id(message)):
             log.info("%s callback %s was handled before", frontend.platform, message.id)
             return None
         work = asyncio.ensure_future(_handle(frontend, message))
@@ -195,7 +210,7 @@ async def _handle(
     inbound = await frontend.inbound(message)
     if inbound is None:
         return None, []
-    return inbound, await frontend.router.handle(inbound)
+    return inbound, await frontend.wiring.router.handle(inbound)
 
 
 async def _answer_later(

@@ -19,18 +19,13 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.adapters.telegram.translate import split_text
-from bot.adapters.wechat.api import Api, ApiError, Tokens
-from bot.adapters.wechat.callbacks import Refused, check_fresh, fetch_photo
+from bot.adapters.wechat.api import ApiError
+from bot.adapters.wechat.callbacks import Refused, Wiring, check_fresh
 from bot.adapters.wechat.render import Buttons, with_choices
-from bot.dedup import UpdateLog
 from bot.delivery import Delivery, TemporaryFailure, Unreachable, Waiting
 from bot.ratelimit import Limits, RateLimiter
 from handlers.messages import Inbound, Reply
-from handlers.ports import Clock
-from handlers.router import Router
 from handlers.texts import DEFAULT_LANGUAGE, text
-from storage.media import MediaStore
-from storage.repository import Database
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +50,13 @@ class OfficialAccount:
         token: str,
         aes_key: str | None,
         template_id: str | None,
-        api: Api,
-        tokens: Tokens,
-        router: Router,
-        database: Database,
-        updates: UpdateLog,
-        clock: Clock,
-        media: MediaStore,
+        wiring: Wiring,
     ) -> None:
         self.app_id = app_id
-        self.media = media
         self.token = token
         self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
         self.template_id = template_id
-        self.api = api
-        self.tokens = tokens
-        self.router = router
-        self.database = database
-        self.updates = updates
-        self.clock = clock
+        self.wiring = wiring
         self.limiter = RateLimiter(LIMITS)
 
     # callbacks --------------------------------------------------------------------------------
@@ -111,7 +94,7 @@ class OfficialAccount:
         if getattr(message, "event", "") in ("subscribe", "subscribe_scan"):
             return _private(message, "/start")
         if message.type == "image":
-            photos = await fetch_photo(self.api, self.tokens, self.media, message.media_id)
+            photos = await self.wiring.fetch_photo(message.media_id)
             return replace(_private(message, ""), photos=photos)
         if message.type in ("voice", "video", "shortvideo", "location", "link"):
             return _private(message, "")  # answered: words, please
@@ -136,10 +119,10 @@ class OfficialAccount:
         """Within the window a customer-service message; outside it a template message, or
         Waiting. The id of the last message sent."""
         openid = delivery.chat_id
-        async with self.database.unit() as store:
+        async with self.wiring.database.unit() as store:
             identity = await store.identity(PLATFORM, openid)
         last = identity.last_inbound_at if identity else None
-        left = (last + WINDOW - self.clock.now()) if last else timedelta(0)
+        left = (last + WINDOW - self.wiring.clock.now()) if last else timedelta(0)
         closing = self.template_id is None and timedelta(0) < left < WINDOW_WARNING
         body = await self._compose(openid, delivery.text, delivery.buttons, closing, left)
         if left <= timedelta(0):
@@ -148,11 +131,11 @@ class OfficialAccount:
             message_id = ""
             for part in split_text(body, MAX_TEXT):
                 await self.limiter.wait(openid, group=False)
-                data = await self.api.call(
+                data = await self.wiring.api.call(
                     "POST",
                     "/cgi-bin/message/custom/send",
                     payload={"touser": openid, "msgtype": "text", "text": {"content": part}},
-                    tokens=self.tokens,
+                    tokens=self.wiring.tokens,
                 )
                 message_id = str(data.get("msgid", ""))
             return message_id
@@ -168,7 +151,7 @@ class OfficialAccount:
         if self.template_id is None:
             raise Waiting("outside the 48-hour window and no template message configured")
         try:
-            data = await self.api.call(
+            data = await self.wiring.api.call(
                 "POST",
                 "/cgi-bin/message/template/send",
                 payload={
@@ -176,7 +159,7 @@ class OfficialAccount:
                     "template_id": self.template_id,
                     "data": {"content": {"value": body}},
                 },
-                tokens=self.tokens,
+                tokens=self.wiring.tokens,
             )
         except ApiError as exc:
             if exc.code in UNFOLLOWED:
@@ -193,12 +176,12 @@ class OfficialAccount:
         left: timedelta = WINDOW,
     ) -> str:
         """The text with what can be replied; numbered choices are remembered for the reply."""
-        async with self.database.unit() as store:
+        async with self.wiring.database.unit() as store:
             person = await store.person_by_identity(PLATFORM, openid)
             language = person.language if person else DEFAULT_LANGUAGE
             message, options = with_choices(body, buttons, language, free=True)
             if options:
-                await store.ask(PLATFORM, openid, options, self.clock.now())
+                await store.ask(PLATFORM, openid, options, self.wiring.clock.now())
         if closing:
             hours = max(int(left.total_seconds() // 3600), 1)
             message += "\n" + text(language, "reply.window_closing", hours=hours)

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from bot.adapters.telegram.setup import update_log
 from bot.adapters.wechat.api import Api, TokenRequest, Tokens
-from bot.adapters.wechat.callbacks import PASSIVE_BUDGET, Background, callback_routes
+from bot.adapters.wechat.callbacks import PASSIVE_BUDGET, Background, Wiring, callback_routes
 from bot.adapters.wechat.official import OfficialAccount
 from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
@@ -50,13 +50,18 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
     built = WeChatFrontends()
     if not (settings.wechat_enabled or settings.wecom_enabled):
         return built
-    built.http = httpx.AsyncClient(timeout=TIMEOUT)
+    http = built.http = httpx.AsyncClient(timeout=TIMEOUT)
     redis = built.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     updates = update_log(app)
+
+    def wiring(root: str, token: TokenRequest) -> Wiring:
+        api = Api(root, http)
+        tokens = Tokens(api, token, redis)
+        return Wiring(api, tokens, app.router, app.database, updates, app.clock, app.media)
+
     if settings.wechat_enabled:
         assert settings.wechat_appid and settings.wechat_secret and settings.wechat_token
-        api = Api(settings.wechat_api_url, built.http)
-        request = TokenRequest(
+        token = TokenRequest(
             f"wechat:{settings.wechat_appid}",
             "/cgi-bin/token",
             {
@@ -71,13 +76,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
             token=settings.wechat_token.get_secret_value(),
             aes_key=aes.get_secret_value() if aes else None,
             template_id=settings.wechat_template_id,
-            api=api,
-            tokens=Tokens(api, request, redis),
-            router=app.router,
-            database=app.database,
-            updates=updates,
-            clock=app.clock,
-            media=app.media,
+            wiring=wiring(settings.wechat_api_url, token),
         )
         built.routes.append(
             callback_routes(built.official, "/wechat", built.background, passive_budget)
@@ -85,8 +84,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_secret and settings.wecom_token
         assert settings.wecom_aes_key and settings.wecom_agent_id is not None
-        api = Api(settings.wecom_api_url, built.http)
-        request = TokenRequest(
+        token = TokenRequest(
             f"wecom:{settings.wecom_corp_id}:{settings.wecom_agent_id}",
             "/cgi-bin/gettoken",
             {
@@ -100,13 +98,7 @@ def wechat_frontends(app: App, passive_budget: float = PASSIVE_BUDGET) -> WeChat
             token=settings.wecom_token.get_secret_value(),
             aes_key=settings.wecom_aes_key.get_secret_value(),
             webhooks=settings.wecom_group_webhooks,
-            api=api,
-            tokens=Tokens(api, request, redis),
-            router=app.router,
-            database=app.database,
-            updates=updates,
-            clock=app.clock,
-            media=app.media,
+            wiring=wiring(settings.wecom_api_url, token),
         )
         built.routes.append(
             callback_routes(built.wecom, "/wecom", built.background, passive_budget)

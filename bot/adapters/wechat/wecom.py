@@ -18,18 +18,13 @@ from wechatpy.enterprise.replies import TextReply
 from wechatpy.messages import BaseMessage
 
 from bot.adapters.telegram.translate import split_text
-from bot.adapters.wechat.api import Api, ApiError, Tokens
-from bot.adapters.wechat.callbacks import check_fresh, fetch_photo
+from bot.adapters.wechat.api import ApiError
+from bot.adapters.wechat.callbacks import Wiring, check_fresh
 from bot.adapters.wechat.render import Buttons, with_choices
-from bot.dedup import UpdateLog
 from bot.delivery import Delivery, TemporaryFailure, Unreachable
 from bot.ratelimit import Limits, RateLimiter
 from handlers.messages import Inbound, Reply
-from handlers.ports import Clock
-from handlers.router import Router
 from handlers.texts import DEFAULT_LANGUAGE
-from storage.media import MediaStore
-from storage.repository import Database
 
 log = logging.getLogger(__name__)
 
@@ -54,24 +49,12 @@ class WeCom:
         token: str,
         aes_key: str,
         webhooks: Mapping[str, str],
-        api: Api,
-        tokens: Tokens,
-        router: Router,
-        database: Database,
-        updates: UpdateLog,
-        clock: Clock,
-        media: MediaStore,
+        wiring: Wiring,
     ) -> None:
         self.crypto = WeChatCrypto(token, aes_key, corp_id)
-        self.media = media
         self.agent_id = agent_id
         self.webhooks = dict(webhooks)
-        self.api = api
-        self.tokens = tokens
-        self.router = router
-        self.database = database
-        self.updates = updates
-        self.clock = clock
+        self.wiring = wiring
         self.limiter = RateLimiter(LIMITS)
 
     # callbacks --------------------------------------------------------------------------------
@@ -110,7 +93,7 @@ class WeCom:
         if event == "subscribe":
             return _member(message, text="/start")
         if message.type == "image":
-            photos = await fetch_photo(self.api, self.tokens, self.media, message.media_id)
+            photos = await self.wiring.fetch_photo(message.media_id)
             return replace(_member(message), photos=photos)
         if message.type in ("voice", "video", "location", "link"):
             return _member(message, text="")
@@ -137,14 +120,14 @@ class WeCom:
         there are buttons). The id of the last message sent."""
         if delivery.chat_id in self.webhooks:
             return await self._robot(delivery.chat_id, delivery.text)
-        async with self.database.unit() as store:
+        async with self.wiring.database.unit() as store:
             if await store.chat(PLATFORM, delivery.chat_id) is not None:
                 raise Unreachable(f"no group robot configured for {delivery.chat_id}")
             person = await store.person_by_identity(PLATFORM, delivery.chat_id)
             language = person.language if person else DEFAULT_LANGUAGE
             body, options = with_choices(delivery.text, delivery.buttons, language, free=False)
             if options:
-                await store.ask(PLATFORM, delivery.chat_id, options, self.clock.now())
+                await store.ask(PLATFORM, delivery.chat_id, options, self.wiring.clock.now())
         if delivery.buttons:
             return await self._card(delivery.chat_id, body, delivery.buttons)
         message_id = ""
@@ -176,11 +159,11 @@ class WeCom:
         """message/send to one member."""
         await self.limiter.wait(user_id, group=False)
         try:
-            data = await self.api.call(
+            data = await self.wiring.api.call(
                 "POST",
                 "/cgi-bin/message/send",
                 payload={"touser": user_id, "agentid": self.agent_id, **content},
-                tokens=self.tokens,
+                tokens=self.wiring.tokens,
             )
         except ApiError as exc:
             if exc.code in UNKNOWN_USER:
@@ -196,7 +179,7 @@ class WeCom:
         for index, part in enumerate(split_text(body, MAX_TEXT)):
             await self.limiter.wait(chat_id, group=True)
             try:
-                await self.api.call(
+                await self.wiring.api.call(
                     "POST",
                     "/cgi-bin/webhook/send",
                     params={"key": self.webhooks[chat_id]},
