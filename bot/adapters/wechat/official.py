@@ -34,7 +34,7 @@ WINDOW = timedelta(hours=48)
 WINDOW_WARNING = timedelta(hours=12)  # this close to the end, say that news may wait
 OUT_OF_WINDOW = frozenset({45015, 45047})  # response out of time limit, out of count limit
 UNFOLLOWED = frozenset({43004, 40003})  # not a follower (any more), invalid OpenID
-MAX_TEXT = 600  # characters per customer-service text (the API counts 2,048 bytes)
+MAX_TEXT = 600  # characters per text: the API cuts at 2,048 bytes (3 per hanzi)
 LIMITS = Limits(overall_per_second=20, per_chat_interval=0.2, group_per_minute=20)
 
 

@@ -29,7 +29,7 @@ from handlers.texts import DEFAULT_LANGUAGE
 log = logging.getLogger(__name__)
 
 PLATFORM = "wecom"
-MAX_TEXT = 1000  # characters per text message (the API counts 2,048 bytes)
+MAX_TEXT = 600  # characters per text message: the API cuts at 2,048 bytes (3 per hanzi)
 CARD_TITLE, CARD_TEXT, CARD_BUTTONS = 26, 112, 6  # template card limits
 UNKNOWN_USER = frozenset({81013, 60111, 40031})  # not a member, UserID unknown, invalid list
 # a member may get 30 app messages a minute; a group robot takes 20 a minute
