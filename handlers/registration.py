@@ -58,6 +58,8 @@ class Registrar:
         household = await store.household_at(claim.building, claim.unit, claim.room)
         if household is None:
             return [Reply(text(language, "register.home_unknown", home=claim.home))]
+        if await store.open_registration(person.id or 0) is not None:
+            return [Reply(text(language, "register.home_waiting"))]  # one claim at a time
         if claim.name:
             person.name = claim.name
             store.add(person)

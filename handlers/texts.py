@@ -364,6 +364,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "已請網格長確認您住在{place}，確認後會通知您。",
         "Your grid leader has been asked to confirm that you live at {place}; you will hear.",
     ),
+    "register.home_waiting": (
+        "您的登记正在等网格长确认，确认后会通知您。",
+        "您的登記正在等網格長確認，確認後會通知您。",
+        "Your registration is waiting for your grid leader; you will hear.",
+    ),
     "register.confirm_ask": (
         "【登记确认】{name} 说自己住在{place}，是否确认？",
         "【登記確認】{name} 說自己住在{place}，是否確認？",

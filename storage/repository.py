@@ -132,6 +132,13 @@ class Store:
         """A household by id."""
         return await self.session.get(Household, household_id)
 
+    async def open_registration(self, person_id: int) -> PendingRegistration | None:
+        """A person's home claim that no leader has decided yet."""
+        statement = select(PendingRegistration).where(
+            PendingRegistration.person_id == person_id, col(PendingRegistration.decided).is_(False)
+        )
+        return (await self.session.exec(statement)).first()
+
     async def household_at(self, building: str, unit: str, room: str) -> Household | None:
         """The household at 楼号-单元-房号 (unit "" where the building has no units)."""
         statement = select(Household).where(

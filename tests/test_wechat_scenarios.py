@@ -401,6 +401,8 @@ async def test_registration_by_home_confirmed_by_the_leader_on_wecom(lite: Harne
     asked = await lite.oa.post(lite.oa.message(NEWCOMER, "29-1-101 刘洋"))
     assert asked.reply is not None
     assert asked.reply["Content"].startswith("已请网格长确认您住在29号楼1单元101室")
+    again = await lite.oa.post(lite.oa.message(NEWCOMER, "29-3-502 吕新安"))  # one at a time
+    assert again.reply is not None and again.reply["Content"].startswith("您的登记正在等网格长确认")
     await lite.deliver()
     full, card = lite.api.sent("message/send", LEADER)[-2:]  # the text, then its card
     assert full["text"]["content"].startswith(
