@@ -55,7 +55,8 @@ class ContextModel:
         self,
         labels: Sequence[str],
         bias: Sequence[float],
-        weights: Mapping[str, Sequence[tuple[int, float]]],
+        features: Sequence[str],
+        matrix: np.ndarray,  # one row of label weights per feature
         sure: float,
         maybe: float,
     ) -> None:
@@ -63,11 +64,25 @@ class ContextModel:
         self.sure = sure  # probability of "some report" from which a ticket opens unasked
         self.maybe = maybe  # ... from which the sender is asked to confirm
         self._bias = np.asarray(bias, dtype=np.float64)
-        self._rows = {name: row for row, name in enumerate(weights)}
-        self._matrix = np.zeros((len(weights) + 1, len(self.labels)))  # last row: no feature
+        self._rows = {name: row for row, name in enumerate(features)}
+        absent = np.zeros((1, len(self.labels)))  # the row of every unknown feature
+        self._matrix = np.vstack([np.asarray(matrix, dtype=np.float64), absent])
+
+    @classmethod
+    def from_weights(
+        cls,
+        labels: Sequence[str],
+        bias: Sequence[float],
+        weights: Mapping[str, Sequence[tuple[int, float]]],
+        sure: float,
+        maybe: float,
+    ) -> ContextModel:
+        """A model from each feature's (label index, weight) pairs."""
+        matrix = np.zeros((len(weights), len(labels)))
         for row, pairs in enumerate(weights.values()):
             for label, weight in pairs:
-                self._matrix[row, label] = weight
+                matrix[row, label] = weight
+        return cls(labels, bias, list(weights), matrix, sure, maybe)
 
     @property
     def feature_count(self) -> int:
@@ -85,28 +100,33 @@ class ContextModel:
         return probabilities
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape written by the trainer: only the weights that are not zero."""
-        weights = {}
-        for name, row in sorted(self._rows.items()):
-            pairs = [[label, round(float(w), 4)] for label, w in enumerate(self._matrix[row]) if w]
-            weights[name] = pairs
+        """The JSON shape written by the trainer: the weights that are not zero, row by row
+        (`nonzero` of them per feature), as flat lists that load in one step."""
+        weights = self._matrix[:-1]
+        rows, columns = np.nonzero(weights)
         return {
             "labels": list(self.labels),
             "bias": [round(float(b), 4) for b in self._bias],
             "thresholds": {"sure": self.sure, "maybe": self.maybe},
-            "weights": weights,
+            "features": list(self._rows),
+            "nonzero": np.count_nonzero(weights, axis=1).tolist(),
+            "label": columns.tolist(),
+            "weight": [round(float(w), 4) for w in weights[rows, columns]],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ContextModel:
         """Inverse of to_dict."""
+        labels = [str(label) for label in data["labels"]]
+        features = [str(name) for name in data["features"]]
+        matrix = np.zeros((len(features), len(labels)))
+        rows = np.repeat(np.arange(len(features)), np.asarray(data["nonzero"], dtype=np.int64))
+        matrix[rows, np.asarray(data["label"], dtype=np.int64)] = np.asarray(data["weight"])
         return cls(
-            labels=[str(label) for label in data["labels"]],
+            labels=labels,
             bias=[float(b) for b in data["bias"]],
-            weights={
-                str(name): [(int(label), float(weight)) for label, weight in pairs]
-                for name, pairs in data["weights"].items()
-            },
+            features=features,
+            matrix=matrix,
             sure=float(data["thresholds"]["sure"]),
             maybe=float(data["thresholds"]["maybe"]),
         )

@@ -59,19 +59,15 @@ def train(
     matrix = vectorizer.fit_transform(rows)
     model = LogisticRegression(C=regularisation, max_iter=5000)
     model.fit(matrix, [e.category for e in examples])
-    weights: dict[str, list[tuple[int, float]]] = {}
-    for column, name in enumerate(vectorizer.get_feature_names_out()):
-        pairs = [
-            (label, float(model.coef_[label, column]))
-            for label in range(len(model.classes_))
-            if abs(model.coef_[label, column]) >= MIN_WEIGHT
-        ]
-        if pairs:
-            weights[str(name)] = pairs
+    weights = model.coef_.T.copy()  # one row per feature
+    weights[abs(weights) < MIN_WEIGHT] = 0.0
+    kept = weights.any(axis=1)
+    names = vectorizer.get_feature_names_out()
     return ContextModel(
         labels=[str(label) for label in model.classes_],
         bias=[float(b) for b in model.intercept_],
-        weights=weights,
+        features=[str(name) for name, keep in zip(names, kept, strict=True) if keep],
+        matrix=weights[kept],
         sure=sure,
         maybe=maybe,
     )

@@ -27,7 +27,7 @@ def matcher() -> Matcher:
 
 
 def tiny_model() -> ContextModel:
-    return ContextModel(
+    return ContextModel.from_weights(
         labels=["none", "water_leak"],
         bias=[1.0, -1.0],
         weights={"漏水": [(1, 3.0)], "cue:over": [(0, 2.0), (1, -2.0)]},
