@@ -95,7 +95,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     """Read and validate a catalog: the given file, else $GRIDBOT_CATALOG_FILE, else the default."""
     chosen = Path(path or os.environ.get(CATALOG_ENV) or BUNDLED_CATALOG)
     try:
-        data = yaml.safe_load(chosen.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML was built with it: the catalog is large
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(chosen.read_text(encoding="utf-8"), Loader=loader)
     except OSError as exc:
         raise CatalogError(f"{chosen}: cannot read the catalog: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

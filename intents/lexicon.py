@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
-
-import jieba
 
 MIN_FREQUENCY = 20  # jieba counts; rarer words are as likely typos as words
 
@@ -13,8 +12,10 @@ MIN_FREQUENCY = 20  # jieba counts; rarer words are as likely typos as words
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Words of two to four characters that jieba's bundled dictionary counts as common."""
+    spec = importlib.util.find_spec("jieba")  # the file only: importing jieba takes long
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    dictionary = Path(spec.origin).with_name("dict.txt")
     words = []
-    dictionary = Path(jieba.__file__).with_name("dict.txt")
     with dictionary.open(encoding="utf-8") as lines:
         for line in lines:
             word, frequency, _ = line.split(" ", 2)
