@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers.poll_texts import POLL_TEXTS
+
 LANGUAGES = ("zh-CN", "zh-TW", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -501,6 +503,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "out in building 5 unit 2”.",
     ),
 }
+
+_TEXTS.update(POLL_TEXTS)  # polls keep their texts in their own module
 
 
 def text(language: str, key: str, **params: object) -> str:
