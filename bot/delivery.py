@@ -191,8 +191,8 @@ class Sender:
 
     async def _group_target(self, store: Store, row: Outbox) -> tuple[str, str] | None:
         """A group chat where a person can be told that there is news: their building's, else
-        the ticket's grid's."""
-        if row.person_id is None:
+        the ticket's grid's. Poll notices never fall back: the group gets its own count."""
+        if row.person_id is None or row.poll_id is not None:
             return None
         scopes: list[tuple[str, str]] = []
         person = await store.person(row.person_id)

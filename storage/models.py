@@ -200,6 +200,7 @@ class Outbox(SQLModel, table=True):
     platform: str | None = None  # group-chat target, when person_id is None
     chat_id: str | None = None
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    poll_id: int | None = Field(default=None, foreign_key="poll.id", index=True)
     text: str
     buttons: list[list[dict[str, str]]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
@@ -258,3 +259,90 @@ class PendingRegistration(SQLModel, table=True):
     household_id: int = Field(foreign_key="household.id")
     created_at: datetime = _time()
     decided: bool = False
+
+
+# building decisions (表决) ------------------------------------------------------------------
+class Poll(SQLModel, table=True):
+    """A building decision: question, options, rule and scope; its electorate is kept with it."""
+
+    __table_args__ = (Index("ix_poll_due", "state", "closes_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    question: str
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rule: str  # handlers.rules.voting.Rule
+    approve_option: int | None = None  # 0-based; None for plurality
+    oppose_option: int | None = None
+    scope_kind: str  # building | grid | community
+    scope_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    native: bool = False  # a Telegram native poll rather than a keyboard ballot
+    state: str = "open"  # open | closed | cancelled
+    created_by: int = Field(foreign_key="person.id")
+    created_at: datetime = _time()
+    closes_at: datetime = _time()
+    remind_at: datetime | None = _time(nullable=True, index=True)  # None once reminded
+    closed_at: datetime | None = _time(nullable=True)
+    closed_by: int | None = Field(default=None, foreign_key="person.id")  # None: the clock
+    reason: str = ""  # why it was closed early or cancelled
+    passed: bool | None = None
+    origin_platform: str = ""
+    origin_chat_id: str = ""
+
+
+class PollVoter(SQLModel, table=True):
+    """A household of a poll's electorate, as the roster had it when the poll opened."""
+
+    poll_id: int = Field(foreign_key="poll.id", primary_key=True)
+    household_id: int = Field(foreign_key="household.id", primary_key=True)
+    building_id: str
+    unit: str = ""
+    room: str
+    area_m2: float = 0.0
+
+
+class PollVote(SQLModel, table=True):
+    """The vote that counts for a household: the last one cast by any of its residents."""
+
+    poll_id: int = Field(foreign_key="poll.id", primary_key=True)
+    household_id: int = Field(foreign_key="household.id", primary_key=True)
+    option: int
+    person_id: int | None = Field(default=None, foreign_key="person.id")  # who cast it
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")  # paper: the leader
+    at: datetime = _time()
+
+
+class PollEvent(SQLModel, table=True):
+    """One step in a poll's trail: opened, every vote cast or changed, reminders, the close."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True)
+    at: datetime = _time()
+    actor_id: int | None = Field(default=None, foreign_key="person.id")  # None: the clock
+    action: str  # open | vote | change | paper | remind | close | cancel
+    household_id: int | None = Field(default=None, foreign_key="household.id")
+    option: int | None = None
+    note: str = ""
+
+
+class PollMessage(SQLModel, table=True):
+    """A ballot posted in a chat: the message to edit with live counts, or a native poll."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True)
+    platform: str
+    chat_id: str
+    message_id: str = ""
+    native_poll_id: str = Field(default="", index=True)  # Telegram's poll id, for answers
+    shown: str = ""  # the counts the message shows now; an edit is due when they differ
+    stopped: bool = False
+
+
+class PollDraft(SQLModel, table=True):
+    """A poll being built step by step with buttons (question, options, scope, time, rule)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: str
+    chat_id: str
+    step: str = "question"  # question | options | scope | duration | rule | confirm | done
+    fields: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _time()

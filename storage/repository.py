@@ -25,6 +25,9 @@ from storage.models import (
     PendingRegistration,
     PendingReport,
     Person,
+    Poll,
+    PollEvent,
+    PollVote,
     ProcessedUpdate,
     Prompt,
     RoleGrant,
@@ -32,6 +35,7 @@ from storage.models import (
     TicketEvent,
     TicketPhoto,
 )
+from storage.poll_repository import PollStore
 
 OPEN_STATES = ("new", "acknowledged", "in_progress", "reopened")
 
@@ -41,6 +45,11 @@ class Store:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    @property
+    def polls(self) -> PollStore:
+        """The building decisions' queries, in this same transaction."""
+        return PollStore(self.session)
 
     def add(self, *rows: object) -> None:
         """Stage new or changed rows for the commit."""
@@ -94,6 +103,11 @@ class Store:
             (Outbox, "person_id"),
             (PendingReport, "person_id"),
             (PendingRegistration, "person_id"),
+            (Poll, "created_by"),
+            (Poll, "closed_by"),
+            (PollVote, "person_id"),
+            (PollVote, "recorded_by"),
+            (PollEvent, "actor_id"),
         )
         for table, column in moves:
             await self.session.exec(
