@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.messages import Button, Inbound, Reply
+from handlers.poll_commands import PollCommands
+from handlers.polls import PollDesk
 from handlers.ports import Clock
 from handlers.registration import Registrar, parse_home
 from handlers.rules.tickets import OPEN_STATES, Action, Rating, Refusal, Role
@@ -81,6 +83,7 @@ class Router:
         self.matcher = matcher
         self.clock = clock
         self.registrar = Registrar(desk)
+        self.polls = PollCommands(PollDesk(desk.zone))  # building decisions, their own module
 
     async def handle(self, message: Inbound) -> list[Reply]:
         """Serve one message; a failure is logged and answered, never raised to the adapter."""
@@ -149,6 +152,9 @@ class Router:
             if ticket and await self.desk.roles(turn.store, turn.person, ticket) - {Role.REPORTER}:
                 # a leader replying to a ticket's notification with text adds a progress note
                 return await self._act(turn, ticket.id or 0, Action.PROGRESS, body)
+        drafted = await self.polls.draft_answer(turn, body)  # a guided /poll waiting for text
+        if drafted is not None:
+            return drafted
         return await self._free_text(turn, body)
 
     # who is writing ---------------------------------------------------------------------------
@@ -211,6 +217,9 @@ class Router:
                 )
             if kind == "l" and rest in LANGUAGES:
                 return await self._lang(turn, rest)
+            poll_answer = await self.polls.button(turn, kind, rest)
+            if poll_answer is not None:
+                return poll_answer
         except ValueError:
             pass
         return [Reply(text(turn.language, "refused.bad_button"), alert=True)]
@@ -432,6 +441,7 @@ class Router:
             "lang": self._lang,
             "tickets": self._tickets,
             "ticket": self._ticket,
+            **self.polls.commands(),
         }
         handler = handlers.get(command)
         if handler is None:
