@@ -14,6 +14,7 @@ from rich.table import Table
 
 from bot.app import configure_logging
 from bot.cli_org import org_app
+from bot.cli_poll import poll_app
 from bot.settings import get_settings
 from intents import CatalogError, Matcher, load_catalog
 from intents.evaluation import evaluate, read_examples
@@ -29,6 +30,7 @@ db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 app.add_typer(intents_app, name="intents")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(poll_app, name="poll")
 console = Console(stderr=True)
 
 
