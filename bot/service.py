@@ -13,6 +13,7 @@ import uvicorn
 from bot.adapters.telegram.setup import telegram_frontend
 from bot.adapters.wechat.setup import wechat_frontends
 from bot.app import App
+from bot.ballots import BallotBoard
 from bot.http import create_http_app
 from bot.settings import Settings
 
@@ -59,6 +60,7 @@ async def serve(settings: Settings) -> None:
     workers = [
         asyncio.create_task(app.sender.run(stop)),
         asyncio.create_task(app.scheduler.run(stop)),
+        asyncio.create_task(BallotBoard(app.database, app.sender.frontends, app.clock).run(stop)),
     ]
     server = _Server(
         uvicorn.Config(

@@ -66,6 +66,21 @@ class PollCommands:
             return await self.vote(turn, int(poll_id), int(option))
         if kind == "f":
             return await self._flow_button(turn, rest)
+        if kind == "n":
+            native_id, _, option = rest.partition(":")
+            if not option.isdigit():
+                return [Reply(text(turn.language, "refused.bad_button"))]
+            try:
+                await self.desk.cast_native(
+                    turn.store,
+                    turn.person,
+                    (turn.message.platform, native_id),
+                    int(option),
+                    turn.now,
+                )
+            except Refusal as refusal:  # told privately: a native poll has no alert
+                return [_refused(turn, refusal)]
+            return []  # the platform's poll shows the choice; silence is the confirmation
         return None
 
     # creating ---------------------------------------------------------------------------------
@@ -81,8 +96,6 @@ class PollCommands:
 
     async def _open(self, turn: Turn, form: PollForm) -> list[Reply]:
         """Open a checked form in its scope (default: the chat's) and say so."""
-        if form.native:
-            return [Reply(text(turn.language, "poll.refused.native"))]
         scope = form.scope or await self.desk.chat_scope(
             turn.store, turn.message.platform, turn.message.chat_id
         )

@@ -142,6 +142,12 @@ POLL_TEXTS: dict[str, tuple[str, str, str]] = {
         "one vote per household; any resident may cast it, the last vote counts",
     ),
     # opening
+    "poll.ballot_count": ("{option}（{n}）", "{option}（{n}）", "{option} ({n})"),
+    "poll.ballot_closed": (
+        "（表决已结束，结果见群内公告，或发送 /poll_result {n}）",
+        "（表決已結束，結果見群內公告，或發送 /poll_result {n}）",
+        "(This poll has closed; see the result announced here, or send /poll_result {n}.)",
+    ),
     "poll.card": (
         "【表决 #{n}】{question}\n{options}\n范围：{scope}（{households} 户）\n规则：{rule}\n"
         "{voters}\n截止：{deadline}。请点下方按钮投票，截止前可以改票。",
@@ -231,11 +237,6 @@ POLL_TEXTS: dict[str, tuple[str, str, str]] = {
         "請用 --scope 寫明範圍（例如 --scope building:29），或在已綁定的樓棟群、網格群裡發起。",
         "Give the scope with --scope (e.g. --scope building:29), or open the poll in a bound "
         "building or grid chat.",
-    ),
-    "poll.refused.native": (
-        "原生投票（--native）暂未开放，请去掉 --native，用按钮投票。",
-        "原生投票（--native）暫未開放，請去掉 --native，用按鈕投票。",
-        "Native polls (--native) are not available yet; drop --native to use the buttons.",
     ),
     "poll.usage.ballot": (
         "格式：/ballot 表决编号 楼-单元-室 选项 备注，例如 /ballot 3 29-3-502 同意 书面意见",

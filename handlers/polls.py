@@ -19,7 +19,16 @@ from handlers.rules.poll_form import PollForm, Scope
 from handlers.rules.tickets import Refusal
 from handlers.rules.voting import Result, Rule, Sides, Test, Voter, exact_area, tally
 from handlers.texts import DEFAULT_LANGUAGE, format_time, text
-from storage.models import Chat, Outbox, Person, Poll, PollEvent, PollVote, PollVoter
+from storage.models import (
+    Chat,
+    Outbox,
+    Person,
+    Poll,
+    PollEvent,
+    PollMessage,
+    PollVote,
+    PollVoter,
+)
 from storage.repository import Store
 
 GROUP_LANGUAGE = DEFAULT_LANGUAGE  # a group has no one language: Simplified Chinese
@@ -47,6 +56,11 @@ def reminder_time(opened: datetime, closes: datetime) -> datetime:
 def ballot_data(poll_id: int, option: int) -> str:
     """A ballot button's data: v:<poll>:<option> (0-based)."""
     return f"v:{poll_id}:{option}"
+
+
+def native_answer_data(native_poll_id: str, option: int) -> str:
+    """How an adapter hands over an answer to a native platform poll: n:<its id>:<option>."""
+    return f"n:{native_poll_id}:{option}"
 
 
 class PollDesk:
@@ -151,8 +165,19 @@ class PollDesk:
         )
         self._record(store, poll, creator, "open", now, note=str(scope))
         announcement = self.card(poll, len(households), GROUP_LANGUAGE)
+        buttons = () if poll.native else self.ballot(poll, GROUP_LANGUAGE)
         for chat in await self.chats_of(store, scope):
-            self._post(store, poll, chat, announcement, now, self.ballot(poll, GROUP_LANGUAGE))
+            row = self._post(store, poll, chat, announcement, now, buttons)
+            await store.flush()
+            store.add(  # the ballot the front end keeps live (or posts as a native poll)
+                PollMessage(
+                    poll_id=poll.id or 0,
+                    platform=chat.platform,
+                    chat_id=chat.chat_id,
+                    kind="native" if poll.native else "ballot",
+                    outbox_id=row.id,
+                )
+            )
         return poll
 
     # voting -----------------------------------------------------------------------------------
@@ -173,6 +198,20 @@ class PollDesk:
         if Rule(poll.rule).owners_only and not person.owner:
             raise Refusal("poll.refused.owners_only", n=poll_id)
         return await self._take(store, poll, voter, option, now, person, recorded_by=None)
+
+    async def cast_native(
+        self,
+        store: Store,
+        person: Person,
+        platform_poll: tuple[str, str],
+        option: int,
+        now: datetime,
+    ) -> Cast:
+        """An answer to a native poll ((platform, its poll id)): the same vote as a button."""
+        posted = await store.polls.message_for_native(*platform_poll)
+        if posted is None:
+            raise Refusal("refused.bad_button")
+        return await self.cast(store, person, posted.poll_id, option, now)
 
     async def paper(
         self,
@@ -367,9 +406,17 @@ class PollDesk:
         )
 
     @staticmethod
-    def ballot(poll: Poll, language: str) -> tuple[tuple[Button, ...], ...]:
-        """One button per option, two a row."""
-        buttons = [Button(o, ballot_data(poll.id or 0, i)) for i, o in enumerate(poll.options)]
+    def ballot(
+        poll: Poll, language: str, counts: dict[int, int] | None = None
+    ) -> tuple[tuple[Button, ...], ...]:
+        """One button per option, two a row; with live counts once there are votes."""
+        buttons = [
+            Button(
+                text(language, "poll.ballot_count", option=o, n=counts.get(i, 0)) if counts else o,
+                ballot_data(poll.id or 0, i),
+            )
+            for i, o in enumerate(poll.options)
+        ]
         return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
     def explain(self, poll: Poll, result: Result, language: str, early_reason: str = "") -> str:
@@ -520,19 +567,19 @@ class PollDesk:
         body: str,
         now: datetime,
         buttons: tuple[tuple[Button, ...], ...] = (),
-    ) -> None:
+    ) -> Outbox:
         """Queue a message to a group chat."""
-        store.add(
-            Outbox(
-                platform=chat.platform,
-                chat_id=chat.chat_id,
-                poll_id=poll.id,
-                text=body,
-                buttons=_buttons(buttons),
-                created_at=now,
-                next_attempt_at=now,
-            )
+        row = Outbox(
+            platform=chat.platform,
+            chat_id=chat.chat_id,
+            poll_id=poll.id,
+            text=body,
+            buttons=_buttons(buttons),
+            created_at=now,
+            next_attempt_at=now,
         )
+        store.add(row)
+        return row
 
     @staticmethod
     def _notify(

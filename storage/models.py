@@ -330,10 +330,14 @@ class PollMessage(SQLModel, table=True):
     poll_id: int = Field(foreign_key="poll.id", index=True)
     platform: str
     chat_id: str
+    kind: str = "ballot"  # ballot (buttons, counts edited in) | native (a platform poll)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")  # the announcement
     message_id: str = ""
     native_poll_id: str = Field(default="", index=True)  # Telegram's poll id, for answers
     shown: str = ""  # the counts the message shows now; an edit is due when they differ
-    stopped: bool = False
+    edited_at: datetime | None = _time(nullable=True)
+    pinned: bool = False
+    stopped: bool = False  # closed on the platform: buttons removed, native poll stopped
 
 
 class PollDraft(SQLModel, table=True):

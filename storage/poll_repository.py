@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     Building,
     Household,
+    Outbox,
     Person,
     Poll,
     PollDraft,
@@ -196,3 +197,14 @@ class PollStore:
     async def draft_by_id(self, draft_id: int) -> PollDraft | None:
         """A guided poll by id."""
         return await self.session.get(PollDraft, draft_id)
+
+    async def live_messages(self) -> Sequence[tuple[PollMessage, Poll, Outbox | None]]:
+        """Posted ballots not yet stopped, with their poll and their announcement."""
+        statement = (
+            select(PollMessage, Poll, Outbox)
+            .join(Poll, col(Poll.id) == col(PollMessage.poll_id))
+            .outerjoin(Outbox, col(Outbox.id) == col(PollMessage.outbox_id))
+            .where(col(PollMessage.stopped).is_(False))
+            .order_by(col(PollMessage.id))
+        )
+        return list((await self.session.exec(statement)).all())

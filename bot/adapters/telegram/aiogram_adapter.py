@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -16,6 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import (
     InlineKeyboardMarkup,
+    InputPollOption,
     ReplyKeyboardMarkup,
     ReplyParameters,
     TelegramObject,
@@ -128,3 +129,36 @@ class AiogramTelegram(TelegramFrontend):
         buffer = io.BytesIO()
         await self.bot.download_file(file.file_path or "", destination=buffer)
         return buffer.getvalue()
+
+    async def edit_message(
+        self, chat_id: str, message_id: str, text: str, buttons: Buttons
+    ) -> None:
+        """editMessageText."""
+        layout = reply_markup(buttons)
+        await self.bot.edit_message_text(
+            text=text,
+            chat_id=int(chat_id),
+            message_id=int(message_id),
+            reply_markup=InlineKeyboardMarkup.model_validate(layout) if layout else None,
+        )
+
+    async def send_poll(
+        self, chat_id: str, question: str, options: Sequence[str]
+    ) -> tuple[str, str]:
+        """sendPoll, not anonymous."""
+        sent = await self.bot.send_poll(
+            int(chat_id),
+            question,
+            [InputPollOption(text=option) for option in options],
+            is_anonymous=False,
+        )
+        assert sent.poll is not None  # sendPoll answers with the poll
+        return str(sent.message_id), sent.poll.id
+
+    async def stop_poll(self, chat_id: str, message_id: str) -> None:
+        """stopPoll."""
+        await self.bot.stop_poll(int(chat_id), int(message_id))
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        """pinChatMessage without a notification."""
+        await self.bot.pin_chat_message(int(chat_id), int(message_id), disable_notification=True)

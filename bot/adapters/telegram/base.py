@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,7 +19,7 @@ from storage.media import MediaError, MediaStore
 
 log = logging.getLogger(__name__)
 TELEGRAM_LIMITS = Limits(overall_per_second=30, per_chat_interval=1.0, group_per_minute=20)
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer"]
 Buttons = tuple[tuple[Button, ...], ...]
 
 
@@ -122,6 +123,33 @@ class TelegramFrontend(ABC):
             )
         return message_id
 
+    # ballots (bot.ballots.BallotFrontend) ------------------------------------------------------
+    async def edit_ballot(self, chat_id: str, message_id: str, text: str, buttons: Buttons) -> None:
+        """editMessageText within the rate limits (no buttons: the keyboard goes)."""
+        await self.limiter.wait(chat_id, group=chat_id.startswith("-"))
+        await self.edit_message(chat_id, message_id, split_text(text)[0], buttons)
+
+    async def send_native_poll(
+        self, chat_id: str, question: str, options: Sequence[str]
+    ) -> tuple[str, str]:
+        """sendPoll, not anonymous so that every answer reaches the bot."""
+        await self.limiter.wait(chat_id, group=chat_id.startswith("-"))
+        return await self.send_poll(chat_id, question, options)
+
+    async def stop_native_poll(self, chat_id: str, message_id: str) -> None:
+        """stopPoll at the close: the bot's own tally is the result."""
+        await self.limiter.wait(chat_id, group=chat_id.startswith("-"))
+        await self.stop_poll(chat_id, message_id)
+
+    async def pin(self, chat_id: str, message_id: str) -> bool:
+        """pinChatMessage without a notification; False where the bot may not pin."""
+        try:
+            await self.pin_message(chat_id, message_id)
+        except Exception as exc:  # the library's error, whichever it is: not allowed here
+            log.info("not pinned in %s: %s", chat_id, exc)
+            return False
+        return True
+
     def deep_link(self, payload: str) -> str:
         """https://t.me/<bot>?start=<payload>, the way into a private chat with the bot."""
         return f"https://t.me/{self.username}?start={payload}"
@@ -133,6 +161,26 @@ class TelegramFrontend(ABC):
     ) -> str:
         """sendMessage, returning the message id; raise Unreachable (403) or TemporaryFailure
         (429, network)."""
+
+    @abstractmethod
+    async def edit_message(
+        self, chat_id: str, message_id: str, text: str, buttons: Buttons
+    ) -> None:
+        """editMessageText with (or without) an inline keyboard."""
+
+    @abstractmethod
+    async def send_poll(
+        self, chat_id: str, question: str, options: Sequence[str]
+    ) -> tuple[str, str]:
+        """sendPoll (regular, one answer, not anonymous): (message id, poll id)."""
+
+    @abstractmethod
+    async def stop_poll(self, chat_id: str, message_id: str) -> None:
+        """stopPoll."""
+
+    @abstractmethod
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        """pinChatMessage quietly; raises the library's error when not allowed."""
 
     async def about_bot(self) -> BotFacts:
         """getMe: the bot's id, username and whether it reads all group messages."""

@@ -4,6 +4,7 @@ the HTTP; every update goes to the shared flow as Bot API JSON."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -119,3 +120,37 @@ class PtbTelegram(TelegramFrontend):
         """getFile, then the file's bytes."""
         file = await self.application.bot.get_file(file_id)
         return bytes(await file.download_as_bytearray())
+
+    async def edit_message(
+        self, chat_id: str, message_id: str, text: str, buttons: Buttons
+    ) -> None:
+        """editMessageText."""
+        layout = reply_markup(buttons)
+        await self.application.bot.edit_message_text(
+            text,
+            chat_id=int(chat_id),
+            message_id=int(message_id),
+            reply_markup=InlineKeyboardMarkup.de_json(layout, self.application.bot)
+            if layout
+            else None,
+        )
+
+    async def send_poll(
+        self, chat_id: str, question: str, options: Sequence[str]
+    ) -> tuple[str, str]:
+        """sendPoll, not anonymous."""
+        sent = await self.application.bot.send_poll(
+            int(chat_id), question, list(options), is_anonymous=False
+        )
+        assert sent.poll is not None  # sendPoll answers with the poll
+        return str(sent.message_id), sent.poll.id
+
+    async def stop_poll(self, chat_id: str, message_id: str) -> None:
+        """stopPoll."""
+        await self.application.bot.stop_poll(int(chat_id), int(message_id))
+
+    async def pin_message(self, chat_id: str, message_id: str) -> None:
+        """pinChatMessage without a notification."""
+        await self.application.bot.pin_chat_message(
+            int(chat_id), int(message_id), disable_notification=True
+        )

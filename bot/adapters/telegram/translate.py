@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.messages import Button, Inbound
+from handlers.polls import native_answer_data
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096  # Telegram's limit per message
@@ -54,6 +55,8 @@ def incoming(update: dict[str, Any]) -> Incoming | None:
             ),
             callback_id=str(query["id"]),
         )
+    if "poll_answer" in update:
+        return _poll_answer(update["poll_answer"])
     message = update.get("message") or update.get("edited_message")
     if not message or "from" not in message:
         return None  # channel posts, polls and other updates are not residents' messages
@@ -83,6 +86,16 @@ def incoming(update: dict[str, Any]) -> Incoming | None:
         ),
         photo_file_id=largest["file_id"] if largest else None,
     )
+
+
+def _poll_answer(answer: dict[str, Any]) -> Incoming | None:
+    """A vote in a native poll, as the press of the matching ballot button; its answers go to
+    the voter privately. A retraction changes nothing: the household's last vote stands."""
+    user, options = answer.get("user"), answer.get("option_ids") or []
+    if not user or not options:
+        return None  # answered on behalf of a chat, or a retraction
+    data = native_answer_data(str(answer["poll_id"]), int(options[0]))
+    return Incoming(_inbound({"id": user["id"], "type": "private"}, user, "", button=data))
 
 
 def _inbound(

@@ -88,10 +88,18 @@ def upgrade() -> None:
         sa.Column("poll_id", sa.Integer(), nullable=False),
         sa.Column("platform", sa.String(), nullable=False),
         sa.Column("chat_id", sa.String(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("message_id", sa.String(), nullable=False),
         sa.Column("native_poll_id", sa.String(), nullable=False),
         sa.Column("shown", sa.String(), nullable=False),
+        sa.Column("edited_at", storage.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("pinned", sa.Boolean(), nullable=False),
         sa.Column("stopped", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["outbox.id"],
+        ),
         sa.ForeignKeyConstraint(
             ["poll_id"],
             ["poll.id"],
