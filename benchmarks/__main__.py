@@ -1,4 +1,5 @@
-"""`python -m benchmarks`: intent engine speed and memory, ticket throughput, demo start-up."""
+"""`python -m benchmarks`: intent engine speed and memory, ticket throughput, poll tallies and
+vote bursts, demo start-up."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.polls import poll_benchmarks
 from benchmarks.wechat_callbacks import callback_table
 from intents import Matcher, load_catalog
 from intents.catalog import BUNDLED_CATALOG, parse_catalog
@@ -226,6 +228,7 @@ def main() -> None:
     intent_benchmarks()
     ticket_benchmarks()
     console.print(callback_table())
+    poll_benchmarks(_reset_postgres)
     demo_startup()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"peak resident memory of this benchmark process: {peak:.0f} MiB")
