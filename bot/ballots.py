@@ -97,9 +97,11 @@ class BallotBoard:
         counts: dict[int, int],
     ) -> int:
         """Do what this ballot needs now: post, pin, edit, or stop it."""
-        now = self.clock.now()
-        if announcement is None or announcement.status not in ("delivered", "fell_back"):
+        if announcement is None or announcement.status == "failed":
+            return await self._save(message, {"stopped": True})  # nothing to keep live there
+        if announcement.status != "delivered":
             return 0  # the announcement comes first; the ballot waits for it
+        now = self.clock.now()
         update: dict[str, object] = {}
         if not message.message_id:
             if poll.state != "open":
@@ -125,7 +127,7 @@ class BallotBoard:
         elif message.kind == "ballot":
             shown = ",".join(str(counts.get(i, 0)) for i in range(len(poll.options)))
             due = message.edited_at is None or now - message.edited_at >= EDIT_INTERVAL
-            if shown != (message.shown or "0," * (len(poll.options) - 1) + "0") and due:
+            if shown != (message.shown or ",".join("0" * len(poll.options))) and due:
                 await frontend.edit_ballot(
                     message.chat_id,
                     message.message_id,
@@ -133,6 +135,10 @@ class BallotBoard:
                     PollDesk.ballot(poll, GROUP_LANGUAGE, counts),
                 )
                 update |= {"shown": shown, "edited_at": now}
+        return await self._save(message, update)
+
+    async def _save(self, message: PollMessage, update: dict[str, object]) -> int:
+        """Record what was done to a ballot; 1 if anything was."""
         if not update:
             return 0
         async with self.database.unit() as store:

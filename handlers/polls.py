@@ -34,7 +34,8 @@ from storage.repository import Store
 GROUP_LANGUAGE = DEFAULT_LANGUAGE  # a group has no one language: Simplified Chinese
 LONG_POLL = timedelta(hours=48)  # from here on the reminder comes a day before the close
 REMINDER_LEAD = timedelta(hours=24)
-CREATOR_ROLES = ("staff", "grid_leader", "building_leader")
+# where a native poll can stand in for the keyboard ballot; other chats get the keyboard
+NATIVE_POLL_PLATFORMS = frozenset({"telegram"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,11 @@ def native_answer_data(native_poll_id: str, option: int) -> str:
 class PollDesk:
     """Building decisions over the roster; stateless between calls."""
 
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(
+        self, zone: ZoneInfo, native_platforms: frozenset[str] = NATIVE_POLL_PLATFORMS
+    ) -> None:
         self.zone = zone
+        self.native_platforms = native_platforms
 
     # who and where ----------------------------------------------------------------------------
     async def chat_scope(self, store: Store, platform: str, chat_id: str) -> Scope | None:
@@ -165,8 +169,9 @@ class PollDesk:
         )
         self._record(store, poll, creator, "open", now, note=str(scope))
         announcement = self.card(poll, len(households), GROUP_LANGUAGE)
-        buttons = () if poll.native else self.ballot(poll, GROUP_LANGUAGE)
         for chat in await self.chats_of(store, scope):
+            native = self._native_in(poll, chat.platform)
+            buttons = () if native else self.ballot(poll, GROUP_LANGUAGE)
             row = self._post(store, poll, chat, announcement, now, buttons)
             await store.flush()
             store.add(  # the ballot the front end keeps live (or posts as a native poll)
@@ -174,11 +179,15 @@ class PollDesk:
                     poll_id=poll.id or 0,
                     platform=chat.platform,
                     chat_id=chat.chat_id,
-                    kind="native" if poll.native else "ballot",
+                    kind="native" if native else "ballot",
                     outbox_id=row.id,
                 )
             )
         return poll
+
+    def _native_in(self, poll: Poll, platform: str) -> bool:
+        """Whether the poll's ballot on this platform is a native poll."""
+        return poll.native and platform in self.native_platforms
 
     # voting -----------------------------------------------------------------------------------
     async def cast(
@@ -267,7 +276,7 @@ class PollDesk:
 
     async def _open_poll(self, store: Store, poll_id: int, now: datetime) -> Poll:
         """A poll that still takes votes."""
-        poll = await store.polls.poll(poll_id)
+        poll = await store.polls.poll_for_vote(poll_id)
         if poll is None:
             raise Refusal("poll.refused.no_poll", n=poll_id)
         if poll.state == "cancelled":
@@ -358,7 +367,7 @@ class PollDesk:
                         deadline=deadline,
                     ),
                     now,
-                    self.ballot(poll, person.language),
+                    () if poll.native else self.ballot(poll, person.language),
                 )
         if missing:
             for chat in await self.chats_of(store, scope_of(poll)):
@@ -370,7 +379,12 @@ class PollDesk:
                     missing=missing,
                     deadline=deadline,
                 )
-                self._post(store, poll, chat, body, now, self.ballot(poll, GROUP_LANGUAGE))
+                buttons = (
+                    ()
+                    if self._native_in(poll, chat.platform)
+                    else self.ballot(poll, GROUP_LANGUAGE)
+                )
+                self._post(store, poll, chat, body, now, buttons)
         self._record(store, poll, None, "remind", now, note=str(missing))
 
     # results ----------------------------------------------------------------------------------

@@ -33,6 +33,13 @@ class PollStore:
         """A poll by number."""
         return await self.session.get(Poll, poll_id)
 
+    async def poll_for_vote(self, poll_id: int) -> Poll | None:
+        """A poll read under a shared lock (PostgreSQL): votes do not wait for one another, but
+        a close waits for the votes being taken, so its result holds every one of them."""
+        statement = select(Poll).where(col(Poll.id) == poll_id).with_for_update(read=True)
+        statement = statement.execution_options(populate_existing=True)
+        return (await self.session.exec(statement)).first()
+
     async def households_in(self, kind: str, ids: Sequence[str]) -> Sequence[Household]:
         """The roster's households of some buildings, a grid, or the community."""
         statement = select(Household)

@@ -26,6 +26,7 @@ from storage.models import (
     PendingReport,
     Person,
     Poll,
+    PollDraft,
     PollEvent,
     PollVote,
     ProcessedUpdate,
@@ -108,6 +109,7 @@ class Store:
             (PollVote, "person_id"),
             (PollVote, "recorded_by"),
             (PollEvent, "actor_id"),
+            (PollDraft, "person_id"),
         )
         for table, column in moves:
             await self.session.exec(

@@ -355,3 +355,14 @@ async def test_trail_records_every_step(dialog: Dialog) -> None:
     assert [e.action for e in events] == ["open", "vote", "close"]
     assert events[-1].actor_id is None  # the clock closed it
     assert all(e.household_id in {h.id for h in homes} for e in events if e.action == "vote")
+
+
+async def test_native_polls_keep_the_keyboard_where_the_platform_has_none(dialog: Dialog) -> None:
+    await dialog.say(
+        "高艳娜", "/poll 选哪家物业 | 甲 | 乙 --rule plurality --native --scope building:29"
+    )
+    card = next(d for d in await dialog.deliver() if d.chat_id == "g29")
+    assert [b.label for row in card.buttons for b in row] == ["甲", "乙"]
+    async with dialog.database.unit() as store:
+        assert [m.kind for m in await store.polls.messages(1)] == ["ballot"]
+    assert "已记录" in (await dialog.press("吕新安", card.buttons[0][0].data))[0].text

@@ -4,6 +4,7 @@ stand-in Bot API: the keyboard ballot with live counts (edits coalesced) and the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -53,6 +54,18 @@ def board(polling: Harness) -> BallotBoard:
 def clock(polling: Harness) -> ManualClock:
     assert isinstance(polling.app.clock, ManualClock)
     return polling.app.clock
+
+
+async def until_votes(polling: Harness, expected: list[int], timeout: float = 15) -> None:
+    """Wait until the stored votes of poll #1 are `expected` (options, sorted)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with polling.app.database.unit() as store:
+            votes = sorted((await store.polls.votes(1)).values())
+        if votes == expected:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"votes {votes} != {expected}"
+        await asyncio.sleep(0.05)
 
 
 async def open_poll(polling: Harness, form: str) -> None:
@@ -137,9 +150,7 @@ async def test_native_poll_answers_reach_the_bot_and_it_stops_the_poll(polling: 
     api.poll_answer(native["id"], STRANGER, [0])
     await polling.until(lambda: len(api.sent(STRANGER)) == 1)
     assert "还没有在社区名册中登记" in api.sent(STRANGER)[0]["text"]
-    async with polling.app.database.unit() as store:
-        votes = await store.polls.votes(1)
-    assert sorted(votes.values()) == [1, 1]
+    await until_votes(polling, [1, 1])  # aiogram serves updates as concurrent tasks
 
     clock(polling).advance(timedelta(days=1))
     await polling.app.scheduler.tick()
