@@ -154,25 +154,13 @@ class PollDesk:
         )
         store.add(poll)
         await store.flush()
-        store.add(
-            *(
-                PollVoter(
-                    poll_id=poll.id or 0,
-                    household_id=h.id or 0,
-                    building_id=h.building_id,
-                    unit=h.unit,
-                    room=h.room,
-                    area_m2=h.area_m2,
-                )
-                for h in households
-            )
-        )
+        store.polls.add_electorate(poll.id or 0, households)
         self._record(store, poll, creator, "open", now, note=str(scope))
         announcement = self.card(poll, len(households), GROUP_LANGUAGE)
         for chat in await self.chats_of(store, scope):
             native = self._native_in(poll, chat.platform)
             buttons = () if native else self.ballot(poll, GROUP_LANGUAGE)
-            row = self._post(store, poll, chat, announcement, now, buttons)
+            row = self._queue(store, poll, chat, announcement, now, buttons)
             await store.flush()
             store.add(  # the ballot the front end keeps live (or posts as a native poll)
                 PollMessage(
@@ -321,10 +309,10 @@ class PollDesk:
                     poll, result, GROUP_LANGUAGE, early_reason=reason if early else ""
                 )
             )
-            self._post(store, poll, chat, body, now)
+            self._queue(store, poll, chat, body, now)
         creator = await store.person(poll.created_by)
         if creator is not None and result is not None:
-            self._notify(
+            self._queue(
                 store,
                 poll,
                 creator,
@@ -355,7 +343,7 @@ class PollDesk:
         deadline = format_time(poll.closes_at, self.zone)
         for person in silent:
             if any(i.private_chat for i in await store.identities(person.id or 0)):
-                self._notify(
+                self._queue(
                     store,
                     poll,
                     person,
@@ -384,7 +372,7 @@ class PollDesk:
                     if self._native_in(poll, chat.platform)
                     else self.ballot(poll, GROUP_LANGUAGE)
                 )
-                self._post(store, poll, chat, body, now, buttons)
+                self._queue(store, poll, chat, body, now, buttons)
         self._record(store, poll, None, "remind", now, note=str(missing))
 
     # results ----------------------------------------------------------------------------------
@@ -574,47 +562,30 @@ class PollDesk:
         )
 
     @staticmethod
-    def _post(
+    def _queue(
         store: Store,
         poll: Poll,
-        chat: Chat,
+        to: Chat | Person,
         body: str,
         now: datetime,
         buttons: tuple[tuple[Button, ...], ...] = (),
     ) -> Outbox:
-        """Queue a message to a group chat."""
+        """Queue a message to a group chat, or privately to a person (with no group fallback:
+        the group gets its own count)."""
+        chat = to if isinstance(to, Chat) else None
+        person = to if isinstance(to, Person) else None
         row = Outbox(
-            platform=chat.platform,
-            chat_id=chat.chat_id,
+            person_id=person.id if person else None,
+            platform=chat.platform if chat else None,
+            chat_id=chat.chat_id if chat else None,
             poll_id=poll.id,
             text=body,
-            buttons=_buttons(buttons),
+            buttons=[[{"label": b.label, "data": b.data} for b in line] for line in buttons],
             created_at=now,
             next_attempt_at=now,
         )
         store.add(row)
         return row
-
-    @staticmethod
-    def _notify(
-        store: Store,
-        poll: Poll,
-        person: Person,
-        body: str,
-        now: datetime,
-        buttons: tuple[tuple[Button, ...], ...] = (),
-    ) -> None:
-        """Queue a private message (no group fallback: the group gets its own count)."""
-        store.add(
-            Outbox(
-                person_id=person.id,
-                poll_id=poll.id,
-                text=body,
-                buttons=_buttons(buttons),
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
 
 
 def scope_of(poll: Poll) -> Scope:
@@ -637,11 +608,6 @@ def option_named(poll: Poll, answer: str) -> int | None:
     if answer.isdigit() and 1 <= int(answer) <= len(poll.options):
         return int(answer) - 1
     return None
-
-
-def _buttons(buttons: tuple[tuple[Button, ...], ...]) -> list[list[dict[str, str]]]:
-    """Buttons as the outbox stores them."""
-    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]
 
 
 def _percent(part: Fraction | int, whole: Fraction | int) -> str:

@@ -50,6 +50,20 @@ class PollStore:
             statement = statement.where(col(Household.building_id).in_(in_grid))
         return (await self.session.exec(statement.order_by(col(Household.id)))).all()
 
+    def add_electorate(self, poll_id: int, households: Sequence[Household]) -> None:
+        """Keep the households (and their floor areas) as the poll's electorate."""
+        self.session.add_all(
+            PollVoter(
+                poll_id=poll_id,
+                household_id=h.id or 0,
+                building_id=h.building_id,
+                unit=h.unit,
+                room=h.room,
+                area_m2=h.area_m2,
+            )
+            for h in households
+        )
+
     async def electorate(self, poll_id: int) -> Sequence[PollVoter]:
         """The households that decide a poll."""
         statement = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.models import Person, Poll, PollEvent, PollVote, PollVoter
+from storage.models import Person, Poll, PollEvent, PollVote
 from storage.repository import Database
 from tests.dialog import build_community
 
@@ -32,17 +32,7 @@ async def open_poll(
         )
         store.add(poll)
         await store.flush()
-        for home in await store.polls.households_in(kind, ids):
-            store.add(
-                PollVoter(
-                    poll_id=poll.id or 0,
-                    household_id=home.id or 0,
-                    building_id=home.building_id,
-                    unit=home.unit,
-                    room=home.room,
-                    area_m2=home.area_m2,
-                )
-            )
+        store.polls.add_electorate(poll.id or 0, await store.polls.households_in(kind, ids))
         return poll.id or 0
 
 
