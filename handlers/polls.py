@@ -110,11 +110,7 @@ class PollDesk:
         for grid_id in scope.ids if scope.kind == "grid" else []:
             for chat in await store.chats_for("grid", grid_id):
                 chats[chat.platform, chat.chat_id] = chat
-            buildings += [
-                h.building_id
-                for h in await store.polls.households_in("grid", (grid_id,))
-                if h.building_id not in buildings
-            ]
+            buildings += await store.polls.buildings_of(grid_id)
         for building_id in dict.fromkeys(buildings):
             for chat in await store.chats_for("building", building_id):
                 chats[chat.platform, chat.chat_id] = chat

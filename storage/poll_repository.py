@@ -50,6 +50,13 @@ class PollStore:
             statement = statement.where(col(Household.building_id).in_(in_grid))
         return (await self.session.exec(statement.order_by(col(Household.id)))).all()
 
+    async def buildings_of(self, grid_id: str) -> list[str]:
+        """The ids of a grid's buildings."""
+        statement = (
+            select(Building.id).where(Building.grid_id == grid_id).order_by(col(Building.id))
+        )
+        return list((await self.session.exec(statement)).all())
+
     def add_electorate(self, poll_id: int, households: Sequence[Household]) -> None:
         """Keep the households (and their floor areas) as the poll's electorate."""
         self.session.add_all(
