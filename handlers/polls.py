@@ -259,13 +259,14 @@ class PollDesk:
         return Cast(poll, option, previous)
 
     async def _open_poll(self, store: Store, poll_id: int, now: datetime) -> Poll:
-        """A poll that still takes votes."""
-        poll = await store.polls.poll_for_vote(poll_id)
+        """A poll that still takes votes (held open until this unit of work commits)."""
+        still_open = await store.polls.hold_open(poll_id, now)
+        poll = await store.polls.poll(poll_id)
         if poll is None:
             raise Refusal("poll.refused.no_poll", n=poll_id)
         if poll.state == "cancelled":
             raise Refusal("poll.refused.cancelled", n=poll_id)
-        if poll.state != "open" or now >= poll.closes_at:
+        if not still_open:
             raise Refusal("poll.refused.closed", n=poll_id)
         return poll
 

@@ -33,12 +33,16 @@ class PollStore:
         """A poll by number."""
         return await self.session.get(Poll, poll_id)
 
-    async def poll_for_vote(self, poll_id: int) -> Poll | None:
-        """A poll read under a shared lock (PostgreSQL): votes do not wait for one another, but
-        a close waits for the votes being taken, so its result holds every one of them."""
-        statement = select(Poll).where(col(Poll.id) == poll_id).with_for_update(read=True)
-        statement = statement.execution_options(populate_existing=True)
-        return (await self.session.exec(statement)).first()
+    async def hold_open(self, poll_id: int, now: datetime) -> bool:
+        """Whether a poll still takes votes, asked with a write on its row: a vote and the
+        close are then taken one after the other on every backend, so no vote lands after
+        the result was counted."""
+        result = await self.session.exec(
+            update(Poll)
+            .where(col(Poll.id) == poll_id, col(Poll.state) == "open", col(Poll.closes_at) > now)
+            .values(state="open")
+        )
+        return bool(result.rowcount)
 
     async def households_in(self, kind: str, ids: Sequence[str]) -> Sequence[Household]:
         """The roster's households of some buildings, a grid, or the community."""

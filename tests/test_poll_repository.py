@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from storage.models import Person, Poll, PollEvent, PollVote
@@ -126,3 +127,33 @@ async def test_merging_a_person_carries_their_votes(database: Database) -> None:
         vote = await store.polls.vote(poll_id, voter.household_id)
         assert vote is not None and vote.person_id == target.id
         assert [e.actor_id for e in await store.polls.events(poll_id)] == [target.id]
+
+
+async def test_a_vote_and_the_close_never_overlap(database: Database) -> None:
+    """A vote holds its poll open until it commits; a close waits for it, and a vote that
+    comes after the close finds the poll closed (on SQLite and PostgreSQL alike)."""
+    await build_community(database)
+    poll_id = await open_poll(database)
+    order: list[str] = []
+    voting = asyncio.Event()
+
+    async def vote_then_commit() -> None:
+        async with database.unit() as store:
+            assert await store.polls.hold_open(poll_id, NOW)
+            voting.set()
+            await asyncio.sleep(0.3)
+            order.append("vote committed")
+
+    async def close() -> None:
+        await voting.wait()
+        async with database.unit() as store:
+            assert await store.polls.claim_close(poll_id, "closed")
+            order.append("close")
+
+    await asyncio.gather(vote_then_commit(), close())
+    assert order == ["vote committed", "close"]
+    async with database.unit() as store:
+        assert not await store.polls.hold_open(poll_id, NOW)
+    second = await open_poll(database)
+    async with database.unit() as store:
+        assert not await store.polls.hold_open(second, NOW + timedelta(days=3))  # past deadline
