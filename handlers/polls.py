@@ -247,6 +247,10 @@ class PollDesk:
         previous = vote.option if vote else None
         if vote is not None and previous == option and recorded_by is None:
             return Cast(poll, option, previous)  # a second press of the same button
+        # held open with a write until this unit commits: a close waits for this vote, or
+        # this vote sees the close; the hold comes last so votes wait on one another briefly
+        if not await store.polls.hold_open(poll.id or 0, now):
+            raise Refusal("poll.refused.closed", n=poll.id)
         if vote is None:
             vote = PollVote(poll_id=poll.id or 0, household_id=voter.household_id, option=option)
         vote.option, vote.at = option, now
@@ -259,14 +263,13 @@ class PollDesk:
         return Cast(poll, option, previous)
 
     async def _open_poll(self, store: Store, poll_id: int, now: datetime) -> Poll:
-        """A poll that still takes votes (held open until this unit of work commits)."""
-        still_open = await store.polls.hold_open(poll_id, now)
+        """A poll that still takes votes, as far as can be read (_take makes sure)."""
         poll = await store.polls.poll(poll_id)
         if poll is None:
             raise Refusal("poll.refused.no_poll", n=poll_id)
         if poll.state == "cancelled":
             raise Refusal("poll.refused.cancelled", n=poll_id)
-        if not still_open:
+        if poll.state != "open" or now >= poll.closes_at:
             raise Refusal("poll.refused.closed", n=poll_id)
         return poll
 
