@@ -67,7 +67,6 @@ def generated_catalog(size: int) -> dict[str, Any]:
 LOAD_SCRIPT = """
 import time
 started = time.perf_counter()
-from benchmarks.wechat_callbacks import callback_table
 from intents import Matcher, load_catalog
 Matcher.with_context(load_catalog())
 print(time.perf_counter() - started)
