@@ -1,4 +1,5 @@
-"""The HTTP app every deployment serves: /healthz now, platform webhooks mount here later."""
+"""The HTTP app every deployment serves: /healthz, the Telegram webhook, the WeChat and WeCom
+callbacks."""
 
 from __future__ import annotations
 

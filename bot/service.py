@@ -37,7 +37,7 @@ class _Server(uvicorn.Server):
 
 
 async def serve(settings: Settings) -> None:
-    """Run until SIGINT/SIGTERM; the chat platforms' adapters join here in their issues."""
+    """Run until SIGINT/SIGTERM, with every chat platform that is configured."""
     app = await App.build(settings, frontends=[])
     telegram = telegram_frontend(app)
     if telegram is not None:
@@ -64,7 +64,7 @@ async def serve(settings: Settings) -> None:
     ]
     server = _Server(
         uvicorn.Config(
-            create_http_app(app, callbacks=wechat.routes),
+            create_http_app(app, telegram, callbacks=wechat.routes),
             host=settings.http_host,
             port=settings.http_port,
             log_level="info",
