@@ -1,5 +1,5 @@
 """`python -m benchmarks`: intent engine speed and memory, ticket throughput, poll tallies and
-vote bursts, demo start-up."""
+vote bursts, Telegram inbound and outbound rates, demo start-up."""
 
 from __future__ import annotations
 
@@ -224,10 +224,13 @@ def demo_startup() -> None:
 
 def main() -> None:
     """Print every figure."""
+    from benchmarks.telegram import telegram_benchmarks
+
     intent_benchmarks()
     ticket_benchmarks()
     console.print(callback_table())
     poll_benchmarks(_reset_postgres)
+    telegram_benchmarks()
     demo_startup()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"peak resident memory of this benchmark process: {peak:.0f} MiB")

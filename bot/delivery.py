@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from handlers.messages import Button
 from handlers.ports import Clock
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 10
+IN_FLIGHT = 8  # recipients served at once: enough to keep up with Telegram's 30 a second
 PLATFORM_ORDER = ("telegram", "wecom", "wechat", "console")
 
 
@@ -33,6 +35,7 @@ class Delivery:
     chat_id: str
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    invite: str = ""  # a start payload: the front end adds its way into a private chat
 
 
 class Unreachable(Exception):
@@ -63,6 +66,25 @@ class Frontend(Protocol):
         ...
 
 
+@runtime_checkable
+class Editor(Protocol):
+    """A front end that can replace a message it sent (a leader's ticket card)."""
+
+    async def edit(self, delivery: Delivery, message_id: str) -> str:
+        """Replace the message's text and buttons; the id of the message now showing them
+        (a new one when the old cannot be edited any more)."""
+        ...
+
+
+@runtime_checkable
+class Pinner(Protocol):
+    """A front end that can pin a message it sent in a group (announcements)."""
+
+    async def pin(self, chat_id: str, message_id: str) -> bool:
+        """Pin it; False when the bot may not pin there (never raises for that)."""
+        ...
+
+
 class Sender:
     """Delivers due outbox rows through the configured front ends."""
 
@@ -77,7 +99,10 @@ class Sender:
         self.frontends[frontend.platform] = frontend
 
     async def deliver_due(self, limit: int = 50) -> int:
-        """One pass: lease the due rows, send each, record each outcome. Returns rows handled."""
+        """One pass: lease the due rows, send each, record each outcome. Returns rows handled.
+
+        Recipients are served side by side (the front ends' rate limiters set the pace), each
+        recipient's rows one after the other, in the order they were queued."""
         now = self.clock.now()
         self.alive_at = now
         if not self.frontends:
@@ -87,8 +112,17 @@ class Sender:
             for row in rows:
                 row.next_attempt_at = now + LEASE
                 store.add(row)
+        by_recipient: dict[tuple[object, ...], list[Outbox]] = defaultdict(list)
         for row in rows:
-            await self._deliver(row)
+            by_recipient[(row.person_id, row.platform, row.chat_id)].append(row)
+        slots = asyncio.Semaphore(IN_FLIGHT)
+
+        async def in_order(queue: list[Outbox]) -> None:
+            async with slots:
+                for row in queue:
+                    await self._deliver(row)
+
+        await asyncio.gather(*(in_order(queue) for queue in by_recipient.values()))
         return len(rows)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
@@ -111,20 +145,34 @@ class Sender:
         try:
             async with self.database.unit() as store:
                 target = await self._private_target(store, row)
-                group = await self._group_target(store, row)
+                card = await store.outbox_message(row.edit_of) if row.edit_of else None
             if target is not None:
                 try:
-                    message_id = await self.frontends[target[0]].send(
-                        Delivery(target[1], row.text, buttons)
-                    )
+                    frontend = self.frontends[target[0]]
+                    delivery = Delivery(target[1], row.text, buttons)
+                    if (
+                        card is not None
+                        and card.sent_chat_id == target[1]
+                        and card.sent_message_id
+                        and isinstance(frontend, Editor)
+                    ):
+                        message_id = await frontend.edit(delivery, card.sent_message_id)
+                    else:
+                        message_id = await frontend.send(delivery)
                     sent = (target[1], message_id)
+                    if row.pin and row.person_id is None:
+                        error = await self._pin(frontend, target[1], message_id)
                 except Unreachable:
                     target = None
             if target is None:
+                async with self.database.unit() as store:  # only now: most rows go privately
+                    group = await self._group_target(store, row)
                 if group is None:
                     raise Unreachable("no private chat and no group chat to fall back to")
-                text = row.group_text or row.text
-                await self.frontends[group[0]].send(Delivery(group[1], text))
+                invite = f"t{row.ticket_id}" if row.ticket_id else "start"
+                await self.frontends[group[0]].send(
+                    Delivery(group[1], row.group_text, invite=invite)
+                )
                 status = "fell_back" if row.person_id is not None else "delivered"
         except Waiting as exc:
             status, error = "waiting", str(exc)
@@ -136,6 +184,13 @@ class Sender:
             log.exception("delivery of outbox row %s failed", row.id)
             status, error = "pending", f"{type(exc).__name__}: {exc}"
         await self._record(row.id or 0, status, error, retry_after, sent)
+
+    @staticmethod
+    async def _pin(frontend: Frontend, chat_id: str, message_id: str) -> str:
+        """Pin an announcement where the front end and the bot's rights allow; what to note."""
+        if isinstance(frontend, Pinner) and await frontend.pin(chat_id, message_id):
+            return ""
+        return "sent, not pinned: the bot may not pin in this chat"
 
     async def _record(
         self,
@@ -166,6 +221,10 @@ class Sender:
             if status in ("delivered", "fell_back"):
                 row.delivered_at = now
             store.add(row)
+            card = await store.outbox_message(row.edit_of) if row.edit_of and sent[1] else None
+            if card is not None and (card.sent_chat_id, card.sent_message_id) != sent:
+                card.sent_chat_id, card.sent_message_id = sent  # later edits go to the new one
+                store.add(card)
 
     async def _private_target(self, store: Store, row: Outbox) -> tuple[str, str] | None:
         """(platform, chat id) to write a person privately: where they last wrote, else the
@@ -191,8 +250,10 @@ class Sender:
 
     async def _group_target(self, store: Store, row: Outbox) -> tuple[str, str] | None:
         """A group chat where a person can be told that there is news: their building's, else
-        the ticket's grid's. Poll notices never fall back: the group gets its own count."""
-        if row.person_id is None or row.poll_id is not None:
+        the ticket's grid's (a leader's card: the grid's first). Only rows with a group text
+        may fall back (the others are private through and through); poll notices never do: the
+        group gets its own count."""
+        if row.person_id is None or row.poll_id is not None or not row.group_text:
             return None
         scopes: list[tuple[str, str]] = []
         person = await store.person(row.person_id)
@@ -205,7 +266,7 @@ class Sender:
             if ticket and ticket.building:
                 scopes.append(("building", ticket.building))
             if ticket and ticket.grid_id:
-                scopes.append(("grid", ticket.grid_id))
+                scopes.insert(0 if row.card else len(scopes), ("grid", ticket.grid_id))
         for kind, scope_id in scopes:
             for chat in await store.chats_for(kind, scope_id):
                 if chat.platform in self.frontends:

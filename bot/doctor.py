@@ -22,6 +22,7 @@ class Finding:
 async def diagnose(app: App, telegram: TelegramFrontend) -> list[Finding]:
     """Token, group-message privacy, rights in every bound chat, unreachable leaders."""
     try:
+        await telegram.connect()
         me = await telegram.about_bot()
     except Exception as exc:  # whatever the library raises, the token or the server is wrong
         return [

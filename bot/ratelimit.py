@@ -34,30 +34,45 @@ class RateLimiter:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
-        self._lock = asyncio.Lock()
-        self._next_overall = 0.0
-        self._next_in_chat: dict[str, float] = defaultdict(float)
+        self._gate = asyncio.Lock()  # senders pass one at a time, each taking its slot
+        self._in_chat: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)  # keeps chat order
+        self._last_overall = float("-inf")
+        self._last_in_chat: dict[str, float] = defaultdict(lambda: float("-inf"))
         self._group_sends: dict[str, deque[float]] = defaultdict(deque)
 
-    def _slot(self, chat_id: str, group: bool, now: float) -> float:
-        """The earliest moment a message to this chat may leave."""
-        moment = max(now, self._next_overall, self._next_in_chat[chat_id])
+    def _ready(self, chat_id: str, group: bool, now: float) -> float:
+        """When the chat's own limits let the next message go, from the real sends so far."""
+        ready = self._last_in_chat[chat_id] + self.limits.per_chat_interval
         if group:
             sent = self._group_sends[chat_id]
-            while sent and sent[0] <= moment - 60:
+            while sent and sent[0] <= now - 60:
                 sent.popleft()
             if len(sent) >= self.limits.group_per_minute:
-                moment = max(moment, sent[0] + 60)
-        return moment
+                ready = max(ready, sent[0] + 60)
+        return ready
 
     async def wait(self, chat_id: str, group: bool) -> None:
-        """Return when a message to `chat_id` may be sent; the slot is then taken."""
-        async with self._lock:
-            moment = self._slot(chat_id, group, self.clock())
-            self._next_overall = moment + 1 / self.limits.overall_per_second
-            self._next_in_chat[chat_id] = moment + self.limits.per_chat_interval
-            if group:
-                self._group_sends[chat_id].append(moment)
+        """Return when a message to `chat_id` may be sent; the slot is then taken.
+
+        Every limit counts from the moments senders really went (not from planned ones), so
+        an event loop that stalled never releases a burst of catch-up sends, which Telegram
+        would answer with 429. A chat that must wait does so outside the gate; messages to one
+        chat leave in the order they asked."""
+        async with self._in_chat[chat_id]:
+            while True:
+                async with self._gate:
+                    ready = self._ready(chat_id, group, self.clock())
+                    if ready <= self.clock():
+                        await self._until(self._last_overall + 1 / self.limits.overall_per_second)
+                        now = self.clock()
+                        self._last_overall = self._last_in_chat[chat_id] = now
+                        if group:
+                            self._group_sends[chat_id].append(now)
+                        return
+                await self._until(ready)
+
+    async def _until(self, moment: float) -> None:
+        """Sleep until a moment of the clock (not at all when it has passed)."""
         delay = moment - self.clock()
         if delay > 0:
             await self.sleep(delay)

@@ -43,6 +43,8 @@ class Reply:
     alert: bool = False  # for a button press: show as an alert rather than a message
     quote: bool = True  # in a group, answer as a reply to the person's message
     phone_button: str = ""  # label of a "share my phone number" button to offer, if any
+    invite: str = ""  # a start payload: add the way into a private chat with the bot
+    edit: bool = False  # for a button press: replace the message that carried the button
 
 
 @dataclass(frozen=True, slots=True)

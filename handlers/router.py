@@ -13,12 +13,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers.announcements import announce
+from handlers.home_chooser import HomeChooser
 from handlers.messages import Button, Inbound, Reply
 from handlers.poll_commands import PollCommands
 from handlers.polls import PollDesk
 from handlers.ports import Clock
 from handlers.registration import Registrar, parse_home
 from handlers.rules.tickets import OPEN_STATES, Action, Rating, Refusal, Role
+from handlers.scopes import may_manage, resolve_scope
 from handlers.texts import LANGUAGES, format_age, format_time, text
 from handlers.tickets import RATING_CHOICES, TicketDesk, Where
 from intents import Intent, Location, Matcher
@@ -84,6 +87,7 @@ class Router:
         self.clock = clock
         self.registrar = Registrar(desk)
         self.polls = PollCommands(PollDesk(desk.zone))  # building decisions, their own module
+        self.home_chooser = HomeChooser(desk, self.registrar)
 
     async def handle(self, message: Inbound) -> list[Reply]:
         """Serve one message; a failure is logged and answered, never raised to the adapter."""
@@ -217,6 +221,8 @@ class Router:
                 )
             if kind == "l" and rest in LANGUAGES:
                 return await self._lang(turn, rest)
+            if kind == "h":
+                return await self.home_chooser.choose(turn.store, turn.person, rest, turn.now)
             poll_answer = await self.polls.button(turn, kind, rest)
             if poll_answer is not None:
                 return poll_answer
@@ -409,6 +415,7 @@ class Router:
             answer += text(turn.language, "report.urgent")
         if not turn.person.confirmed:
             answer += "\n" + text(turn.language, "report.unknown_sender")
+            return [Reply(answer, invite="reg")]
         return [Reply(answer)]
 
     async def _photo_reply(self, turn: Turn) -> list[Reply]:
@@ -442,6 +449,7 @@ class Router:
             "tickets": self._tickets,
             "ticket": self._ticket,
             **self.polls.commands(),
+            "announce": self._announce,
         }
         handler = handlers.get(command)
         if handler is None:
@@ -449,10 +457,12 @@ class Router:
         return await handler(turn, argument.strip())
 
     async def _start(self, turn: Turn, payload: str) -> list[Reply]:
-        """The first private message (deep links carry a payload): help, and registration for
-        people the roster does not know yet."""
+        """The first private message: help; the ticket a deep link names (t12); registration
+        for people the roster does not know yet (the link in a group carries `reg`)."""
         replies = await self._help(turn, payload)
-        if not turn.person.confirmed:
+        if payload[:1] == "t" and payload[1:].isdigit():
+            replies += await self._opened_ticket(turn, int(payload[1:]))
+        if not turn.person.confirmed and turn.message.chat_kind == "private":
             if turn.message.platform in _TYPED_PHONE_PLATFORMS:
                 replies.append(Reply(text(turn.language, "register.ask_typed")))
             else:
@@ -462,7 +472,19 @@ class Router:
                         phone_button=text(turn.language, "register.button"),
                     )
                 )
+                chooser = await self.home_chooser.offer(turn.store, turn.language)
+                replies += [chooser] if chooser else []
         return replies
+
+    async def _opened_ticket(self, turn: Turn, number: int) -> list[Reply]:
+        """A ticket someone came to read privately: leaders get its card with the buttons
+        that apply now, residents its story."""
+        ticket = await turn.store.ticket(number)
+        if ticket is None or not await self.desk.can_see(turn.store, turn.person, ticket):
+            return []
+        card = await self.describe(turn.store, ticket, turn.language)
+        roles = await self.desk.roles(turn.store, turn.person, ticket)
+        return [Reply(card, buttons=self.desk.current_buttons(ticket, roles, turn.language))]
 
     async def _register_phone(self, turn: Turn, phone: str, typed: bool = False) -> list[Reply]:
         """A shared phone number links the sender to the roster person with that number.
@@ -473,7 +495,11 @@ class Router:
         digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
         found = await turn.store.person_by_phone(digits)
         if found is None:
-            return [Reply(text(turn.language, "register.not_found"))]
+            chooser = None if typed else await self.home_chooser.offer(turn.store, turn.language)
+            return [
+                Reply(text(turn.language, "register.not_found")),
+                *([chooser] if chooser else []),
+            ]
         message = turn.message
         if typed and found.id != turn.person.id:
             taken = any(
@@ -499,32 +525,22 @@ class Router:
         """/bind G01 or /bind building:29 in a group: the bot learns which chat is whose."""
         if turn.message.chat_kind != "group" or not argument:
             return [Reply(text(turn.language, "bind.usage"))]
-        kind, _, scope_id = argument.partition(":") if ":" in argument else ("grid", "", argument)
-        kind, scope_id = kind.strip().lower(), scope_id.strip()
-        if kind == "grid":
-            grid = await turn.store.grid(scope_id) or await turn.store.grid(scope_id.upper())
-            scope = ("grid", grid.id) if grid else None
-            grid_id = grid.id if grid else None
-        elif kind == "building":
-            building = await turn.store.building(scope_id)
-            scope = ("building", building.id) if building else None
-            grid_id = building.grid_id if building else None
-        else:
-            return [Reply(text(turn.language, "bind.usage"))]
+        scope = await resolve_scope(turn.store, argument)
         if scope is None:
-            return [Reply(text(turn.language, "bind.unknown", scope=argument))]
-        grants = await turn.store.roles(turn.person.id or 0)
-        allowed = any(
-            g.role == "staff"
-            or (g.role == "grid_leader" and g.scope_id == grid_id)
-            or (g.role == "building_leader" and scope == ("building", g.scope_id))
-            for g in grants
-        )
-        if not allowed:
+            kind = argument.partition(":")[0].strip().lower() if ":" in argument else "grid"
+            key = "bind.unknown" if kind in ("grid", "building") else "bind.usage"
+            return [Reply(text(turn.language, key, scope=argument))]
+        if not may_manage(await turn.store.roles(turn.person.id or 0), scope):
             return [Reply(text(turn.language, "refused.not_allowed"))]
-        await turn.store.bind_chat(turn.message.platform, turn.message.chat_id, *scope)
-        label = text(turn.language, f"scope.{scope[0]}", id=scope[1])
+        await turn.store.bind_chat(
+            turn.message.platform, turn.message.chat_id, scope.kind, scope.id
+        )
+        label = text(turn.language, f"scope.{scope.kind}", id=scope.id)
         return [Reply(text(turn.language, "bind.done", scope=label))]
+
+    async def _announce(self, turn: Turn, argument: str) -> list[Reply]:
+        """/announce G01 停水通知…: posted (and pinned where the bot may) in the scope's chats."""
+        return [await announce(turn.store, turn.person, argument, turn.now)]
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """A group became a supergroup under a new id: its binding and tickets follow it."""

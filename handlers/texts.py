@@ -117,6 +117,22 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "工單 #{n}（{category}）已轉派給您。\n地點：{place}\n內容：{text}",
         "Ticket #{n} ({category}) has been reassigned to you.\nWhere: {place}\nText: {text}",
     ),
+    "leader.card": (
+        "【工单 #{n}】{category}{urgent}\n地点：{place}\n内容：{text}\n"
+        "状态：{state} · {level} · 处理人：{assignee}\n（{at} 更新）",
+        "【工單 #{n}】{category}{urgent}\n地點：{place}\n內容：{text}\n"
+        "狀態：{state} · {level} · 處理人：{assignee}\n（{at} 更新）",
+        "[Ticket #{n}] {category}{urgent}\nWhere: {place}\nText: {text}\n"
+        "State: {state} · {level} · handled by {assignee}\n(updated {at})",
+    ),
+    "leader.group_invite": (
+        "{name}，有工单 #{n} 等您处理，但我无法私信您。请点下面的链接私聊我并点「开始」，"
+        "以后的工单会私信发给您。",
+        "{name}，有工單 #{n} 等您處理，但我無法私訊您。請點下面的連結私聊我並點「開始」，"
+        "以後的工單會私訊發給您。",
+        "{name}, ticket #{n} is waiting for you, but I cannot message you privately. Open a "
+        "private chat with me through the link below and press Start; tickets will come there.",
+    ),
     # updates to reporter and followers
     "update.acknowledge": (
         "工单 #{n}（{category}）已由{actor}受理，正在安排处理。",
@@ -412,6 +428,44 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "名冊中沒有這個手機號。請聯繫網格長把您加入名冊，或告訴網格長您的樓號-單元-房號。",
         "This number is not in the roster. Ask your grid leader to add you, with your "
         "building-unit-flat.",
+    ),
+    "register.choose_building": (
+        "名册里没有手机号也可以登记：请选择您住的楼栋，网格长确认后即完成登记。",
+        "名冊裡沒有手機號也可以登記：請選擇您住的樓棟，網格長確認後即完成登記。",
+        "No phone number in the roster? Choose your building; once a leader confirms, you are "
+        "registered.",
+    ),
+    "register.choose_unit": ("请选择单元：", "請選擇單元：", "Choose your unit:"),
+    "register.choose_room": ("请选择房号：", "請選擇房號：", "Choose your flat:"),
+    "register.no_flats": (
+        "名册中没有这里的房屋，请联系网格长登记。",
+        "名冊中沒有這裡的房屋，請聯繫網格長登記。",
+        "The roster has no flats here; please ask your grid leader to register you.",
+    ),
+    "register.already": (
+        "您已完成登记，无需再选。",
+        "您已完成登記，無需再選。",
+        "You are registered already.",
+    ),
+    "announce.text": (
+        "【公告】{text}\n——{name}",
+        "【公告】{text}\n——{name}",
+        "[Notice] {text}\n— {name}",
+    ),
+    "announce.usage": (
+        "用法：/announce G01 公告内容（网格）或 /announce building:29 公告内容（楼栋）。",
+        "用法：/announce G01 公告內容（網格）或 /announce building:29 公告內容（樓棟）。",
+        "Usage: /announce G01 text (a grid) or /announce building:29 text (a building).",
+    ),
+    "announce.no_chats": (
+        "{scope}还没有绑定的群，请先在群里发送 /bind。",
+        "{scope}還沒有綁定的群，請先在群裡發送 /bind。",
+        "{scope} has no bound group yet; send /bind in the group first.",
+    ),
+    "announce.done": (
+        "公告已发往{scope}的 {count} 个群，并会在有权限的群里置顶。",
+        "公告已發往{scope}的 {count} 個群，並會在有權限的群裡置頂。",
+        "The notice goes to {count} group(s) of {scope}, pinned where I may pin.",
     ),
     # help and lists
     "help": (

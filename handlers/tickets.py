@@ -6,6 +6,7 @@ queues (outbox) are committed together. Nothing here sends a message or knows th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -193,6 +194,7 @@ class TicketDesk:
                 "leader.new",
                 now,
                 buttons=self.leader_buttons(ticket, person.language),
+                card=True,
                 urgent=text(person.language, "leader.urgent_mark") if urgent else "",
                 reporter=reporter.name,
                 text=message,
@@ -222,8 +224,11 @@ class TicketDesk:
         if ticket is None:
             raise Refusal("refused.no_ticket", n=ticket_id)
         roles = await self.roles(store, actor, ticket)
+        cards = await store.ticket_cards(ticket_id)  # before this step queues new ones
         if action is Action.REASSIGN:
-            return await self._reassign(store, actor, ticket, roles, note, now)
+            await self._reassign(store, actor, ticket, roles, note, now)
+            await self.refresh_cards(store, ticket, cards, now)
+            return ticket
         if action is Action.PROGRESS and not note:
             raise Refusal(
                 "refused.note_required",
@@ -249,6 +254,7 @@ class TicketDesk:
         self._record(store, ticket, actor, action, recorded, now, before)
         await self._announce(store, ticket, actor, action, note, rating, now)
         self._schedule(ticket, has_department=await self._has_department(store, ticket))
+        await self.refresh_cards(store, ticket, cards, now)
         return ticket
 
     async def _reassign(
@@ -285,6 +291,7 @@ class TicketDesk:
             "leader.assigned",
             now,
             buttons=self.leader_buttons(ticket, assignee.language),
+            card=True,
             text=ticket.text,
         )
         await self._tell_residents(store, ticket, "update.reassign", now, assignee=assignee.name)
@@ -296,6 +303,7 @@ class TicketDesk:
         steps = 0
         for ticket in await store.due_tickets(now):
             has_department = await self._has_department(store, ticket)
+            cards, steps_before = await store.ticket_cards(ticket.id or 0), steps
             while (due := due_step(self._clocked(ticket, has_department), now)) is not None:
                 steps += 1
                 reason = due.reason
@@ -320,6 +328,8 @@ class TicketDesk:
                 )
             self._schedule(ticket, has_department)
             store.add(ticket)
+            if steps > steps_before:
+                await self.refresh_cards(store, ticket, cards, now)
         return steps
 
     # internals --------------------------------------------------------------------------------
@@ -331,6 +341,58 @@ class TicketDesk:
             )
             for row in LEADER_ACTIONS
         )
+
+    def current_buttons(
+        self, ticket: Ticket, roles: frozenset[Role], language: str
+    ) -> tuple[tuple[Button, ...], ...]:
+        """The leader buttons that still apply: the ticket's state and the person's roles."""
+        rows = []
+        for row in self.leader_buttons(ticket, language):
+            kept = tuple(b for b in row if _allowed(ticket, Action(b.data.split(":")[1]), roles))
+            if kept:
+                rows.append(kept)
+        return tuple(rows)
+
+    async def refresh_cards(
+        self, store: Store, ticket: Ticket, cards: Sequence[Outbox], now: datetime
+    ) -> None:
+        """Queue an edit of each leader's card of this ticket, to show where it stands now."""
+        for card in cards:
+            person = await store.person(card.person_id or 0)
+            if person is None:
+                continue
+            language = person.language
+            roles = await self.roles(store, person, ticket)
+            body = text(
+                language,
+                "leader.card",
+                n=ticket.id,
+                category=self.category_name(ticket.category, language),
+                urgent=text(language, "leader.urgent_mark") if ticket.urgent else "",
+                place=self.place(ticket, language),
+                text=ticket.text,
+                state=text(language, f"state.{ticket.state}"),
+                level=text(language, f"level.{ticket.level}"),
+                assignee=await self._assignee_name(store, ticket, language),
+                at=format_time(now, self.zone),
+            )
+            buttons = self.current_buttons(ticket, roles, language)
+            store.add(
+                Outbox(
+                    person_id=person.id,
+                    ticket_id=ticket.id,
+                    text=body,
+                    buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
+                    edit_of=card.id,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+
+    async def _assignee_name(self, store: Store, ticket: Ticket, language: str) -> str:
+        """Who handles the ticket, or the community office."""
+        person = await store.person(ticket.assignee_id) if ticket.assignee_id else None
+        return person.name if person else text(language, "report.no_leader")
 
     @staticmethod
     def rating_buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
@@ -391,6 +453,7 @@ class TicketDesk:
                 "leader.escalated",
                 now,
                 buttons=self.leader_buttons(ticket, person.language),
+                card=True,
                 level=text(person.language, f"level.{ticket.level}"),
                 reason=why,
                 text=ticket.text,
@@ -418,6 +481,7 @@ class TicketDesk:
                         "leader.reopened",
                         now,
                         buttons=self.leader_buttons(ticket, assignee.language),
+                        card=True,
                         note=note or text(assignee.language, "rate.unsatisfied_note"),
                     )
                 await self._tell_residents(store, ticket, "update.reopened", now, skip=actor.id)
@@ -475,9 +539,11 @@ class TicketDesk:
         key: str,
         now: datetime,
         buttons: tuple[tuple[Button, ...], ...] = (),
+        card: bool = False,
         **params: object,
     ) -> None:
-        """Queue one notification in the outbox, in the recipient's language."""
+        """Queue one notification in the outbox, in the recipient's language; a leader's card
+        falls back to the group only as a request to open a private chat, without details."""
         language = person.language
         body = text(
             language,
@@ -493,7 +559,13 @@ class TicketDesk:
                 ticket_id=ticket.id,
                 text=body,
                 buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
-                group_text=text(language, "update.group_news", n=ticket.id),
+                group_text=text(
+                    language,
+                    "leader.group_invite" if card else "update.group_news",
+                    n=ticket.id,
+                    name=person.name,
+                ),
+                card=card,
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -555,3 +627,12 @@ class TicketDesk:
     def _schedule(self, ticket: Ticket, has_department: bool) -> None:
         """Store when the clock must next look at this ticket."""
         ticket.next_check_at = next_check(self._clocked(ticket, has_department))
+
+
+def _allowed(ticket: Ticket, action: Action, roles: frozenset[Role]) -> bool:
+    """Whether the ticket loop's rules let someone with `roles` take `action` now."""
+    try:
+        decide(State(ticket.state), ticket.level, action, roles)
+    except Refusal:
+        return False
+    return True

@@ -170,6 +170,18 @@ class Store:
         """A building by id."""
         return await self.session.get(Building, building_id)
 
+    async def buildings(self) -> Sequence[Building]:
+        """All buildings."""
+        return (await self.session.exec(select(Building).order_by(col(Building.id)))).all()
+
+    async def households_in(self, building_id: str, unit: str | None = None) -> Sequence[Household]:
+        """The flats of a building (or of one of its units), in order."""
+        statement = select(Household).where(Household.building_id == building_id)
+        if unit is not None:
+            statement = statement.where(Household.unit == unit)
+        ordered = statement.order_by(col(Household.unit), col(Household.room))
+        return (await self.session.exec(ordered)).all()
+
     async def grids(self) -> Sequence[Grid]:
         """All grids."""
         return (await self.session.exec(select(Grid).order_by(col(Grid.id)))).all()
@@ -356,6 +368,15 @@ class Store:
             Outbox.sent_message_id == message_id,
         )
         return (await self.session.exec(statement)).first()
+
+    async def ticket_cards(self, ticket_id: int) -> Sequence[Outbox]:
+        """The leaders' cards of a ticket (not their edits), oldest first."""
+        statement = select(Outbox).where(
+            Outbox.ticket_id == ticket_id,
+            col(Outbox.card).is_(True),
+            col(Outbox.edit_of).is_(None),
+        )
+        return (await self.session.exec(statement.order_by(col(Outbox.id)))).all()
 
     async def outbox_message(self, message_id: int) -> Outbox | None:
         """One outbox row."""

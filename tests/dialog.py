@@ -40,6 +40,7 @@ class StubFrontend:
     unreachable: set[str] = field(default_factory=set)
     busy: int = 0  # this many sends fail with a 429 first
     total: int = 0  # messages accepted so far (their ids are m1, m2, …)
+    edits: list[tuple[str, Delivery]] = field(default_factory=list)  # (message id, new content)
 
     async def send(self, delivery: Delivery) -> str:
         if delivery.chat_id in self.unreachable:
@@ -50,6 +51,12 @@ class StubFrontend:
         self.sent.append(delivery)
         self.total += 1
         return f"m{self.total}"
+
+    async def edit(self, delivery: Delivery, message_id: str) -> str:
+        if delivery.chat_id in self.unreachable:
+            raise Unreachable(f"403: bot can't initiate conversation with {delivery.chat_id}")
+        self.edits.append((message_id, delivery))
+        return message_id
 
     def to(self, chat_id: str) -> list[str]:
         """Texts delivered to one chat."""

@@ -26,6 +26,7 @@ measure the text's length, and sent messages keep their text as the bot wrote it
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import html
@@ -189,6 +190,18 @@ class Upload:
     content: bytes
 
 
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's sending limits as the stand-in enforces them once asked (enforce_flood_limits):
+    about 30 messages a second overall, one a second per chat, 20 a minute per group. `grace`
+    is the slack the real server shows before it answers 429."""
+
+    overall_per_second: int = 30
+    per_chat_interval: float = 1.0
+    group_per_minute: int = 20
+    grace: float = 0.1
+
+
 @dataclass
 class Throttle:
     """Flood control on one chat: the next `times` sends answer 429."""
@@ -347,6 +360,10 @@ class TelegramStandIn:
         self._migrated: dict[int, int] = {}
         self._blocked: dict[int, str] = {}
         self._throttled: dict[int, Throttle] = {}
+        self._flood: FloodLimits | None = None
+        self._send_times: collections.deque[float] = collections.deque()
+        self._chat_send_times: dict[int, collections.deque[float]] = {}
+        self.flood_refusals = 0  # 429s answered because a limit was broken (not throttle())
         self._files: dict[str, StoredFile] = {}
         self._polls: dict[str, tuple[int, int]] = {}
         self._votes: dict[str, dict[int, list[int]]] = {}
@@ -666,6 +683,10 @@ class TelegramStandIn:
         """Undo block()."""
         self._blocked.pop(chat_id, None)
 
+    def enforce_flood_limits(self, limits: FloodLimits | None = None) -> None:
+        """From now on, sends past Telegram's flood limits answer 429 with retry_after."""
+        self._flood = limits or FloodLimits()
+
     def throttle(self, chat_id: int, retry_after: int = 5, times: int = 1) -> None:
         """Make the next `times` sends to chat_id answer 429 with parameters.retry_after."""
         self._throttled[chat_id] = Throttle(retry_after, times)
@@ -683,6 +704,10 @@ class TelegramStandIn:
     def message(self, chat_id: int, message_id: int) -> Json | None:
         """The current state of a message (after edits), or None when unknown or deleted."""
         return self._messages.get((chat_id, message_id))
+
+    def pinned(self, chat_id: int) -> Json | None:
+        """The message pinned in a chat, if any."""
+        return self._pinned.get(chat_id)
 
     def my_commands(self, scope: Json | None = None, language_code: str = "") -> list[Json]:
         """The commands set with setMyCommands for a scope and language."""
@@ -992,6 +1017,29 @@ class TelegramStandIn:
             )
         if chat_id in self._blocked:
             raise ApiFailure(403, self._blocked[chat_id])
+        if throttled and self._flood is not None:
+            self._admit_within_flood_limits(chat_id, self._flood)
+
+    def _admit_within_flood_limits(self, chat_id: int, limits: FloodLimits) -> None:
+        """Count this send against the limits, or answer 429 like the real server."""
+        now = time.monotonic()
+        overall = self._send_times
+        while overall and overall[0] <= now - 1.0:
+            overall.popleft()
+        in_chat = self._chat_send_times.setdefault(chat_id, collections.deque())
+        while in_chat and in_chat[0] <= now - 60.0:
+            in_chat.popleft()
+        slack = 1 + limits.grace
+        broken = (
+            len(overall) >= limits.overall_per_second * slack
+            or bool(in_chat and now - in_chat[-1] < limits.per_chat_interval / slack)
+            or (chat_id < 0 and len(in_chat) >= limits.group_per_minute * slack)
+        )
+        if broken:
+            self.flood_refusals += 1
+            raise ApiFailure(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        overall.append(now)
+        in_chat.append(now)
 
     def _new_message(self, method: str, chat_id: int, params: Json, content: Json) -> Json:
         """Store and record a message the bot sends; returns the Message for the answer."""

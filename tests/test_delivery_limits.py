@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
+import time
 
 import pytest
 
@@ -72,3 +75,19 @@ async def test_redis_update_log_claims_once() -> None:
     finally:
         await redis.delete(f"gridbot:update:telegram:{key}")
         await redis.aclose()
+
+
+async def test_a_stalled_loop_releases_no_burst() -> None:
+    limiter = RateLimiter(Limits(overall_per_second=20, per_chat_interval=1.0))
+    passed: list[float] = []
+
+    async def send(chat: str) -> None:
+        await limiter.wait(chat, group=False)
+        passed.append(time.monotonic())
+
+    senders = [asyncio.create_task(send(f"chat{i}")) for i in range(8)]
+    await asyncio.sleep(0.01)
+    time.sleep(0.3)  # the event loop stalls (a slow step elsewhere) while senders wait
+    await asyncio.gather(*senders)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(passed))]
+    assert min(gaps) >= 0.8 / 20  # still spaced after the stall: no catch-up burst

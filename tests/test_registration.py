@@ -45,7 +45,7 @@ async def test_a_migrated_group_keeps_its_binding_and_tickets(dialog: Dialog) ->
 
 async def test_registration_by_phone_joins_the_roster_person(dialog: Dialog) -> None:
     welcome = await dialog.say("新手机", "/start")
-    assert welcome[-1].phone_button == "分享手机号完成登记"
+    assert welcome[-2].phone_button == "分享手机号完成登记"  # then the flat chooser
     report = await dialog.say("新手机", "楼顶漏水了", group="g29")  # before registering
     assert "请私聊我完成登记" in report[0].text
     shared = dialog.message("新手机", phone="+86 138-0000-0101")
@@ -59,3 +59,48 @@ async def test_registration_by_phone_joins_the_roster_person(dialog: Dialog) -> 
         assert await store.people_named("新手机") == []  # the provisional person is gone
     unknown = await dialog.router.handle(dialog.message("路人", phone="13999999999"))
     assert "名册中没有这个手机号" in unknown[0].text
+
+
+async def test_registration_by_flat_chosen_with_buttons(dialog: Dialog) -> None:
+    welcome = await dialog.say("新邻居", "/start reg")
+    chooser = welcome[-1]
+    assert chooser.text.startswith("名册里没有手机号也可以登记")
+    assert [b.data for row in chooser.buttons for b in row] == ["h:b:29", "h:b:30", "h:b:31"]
+    units = (await dialog.press("新邻居", "h:b:29"))[0]
+    assert units.edit and [b.label for row in units.buttons for b in row] == ["1单元", "3单元"]
+    flats = (await dialog.press("新邻居", "h:u:29:3"))[0]
+    assert [b.label for row in flats.buttons for b in row] == [
+        "29号楼3单元502室",
+        "29号楼3单元601室",
+    ]
+    asked = (await dialog.press("新邻居", flats.buttons[0][0].data))[0]
+    assert asked.edit and asked.text == "已请网格长确认您住在29号楼3单元502室，确认后会通知您。"
+    again = (await dialog.press("新邻居", flats.buttons[0][1].data))[0]
+    assert again.text == "您的登记正在等网格长确认，确认后会通知您。"  # one claim at a time
+    [request] = await dialog.deliver()
+    assert request.chat_id == "高艳娜"
+    assert request.text == "【登记确认】新邻居 说自己住在29号楼3单元502室，是否确认？"
+    async with dialog.database.unit() as store:
+        person = await store.person_by_identity("stub", "新邻居")
+        assert person is not None and not person.confirmed  # not counted before the leader
+    assert (await dialog.press("高艳娜", request.buttons[0][0].data))[0].text == (
+        "已确认 新邻居 的登记。"
+    )
+    [told] = await dialog.deliver()
+    assert told.chat_id == "新邻居" and told.text.startswith("登记成功：新邻居，29号楼3单元502室")
+    async with dialog.database.unit() as store:
+        person = await store.person_by_identity("stub", "新邻居")
+        assert person is not None and person.confirmed
+    assert (await dialog.press("新邻居", "h:b:30"))[0].text == "您已完成登记，无需再选。"
+
+
+async def test_forged_chooser_steps_are_refused(dialog: Dialog) -> None:
+    await dialog.say("新邻居", "/start")
+    single = (await dialog.press("新邻居", "h:b:31"))[0]  # one unit: straight to the flats
+    assert [b.label for row in single.buttons for b in row] == ["31号楼1单元101室"]
+    assert (await dialog.press("新邻居", "h:b:99"))[0].text == (
+        "名册中没有这里的房屋，请联系网格长登记。"
+    )
+    for forged in ("h:f:999", "h:x", "h:f:abc", "h:"):
+        answer = await dialog.press("新邻居", forged)
+        assert answer[0].alert and answer[0].text == "这个按钮已失效。", forged

@@ -427,3 +427,21 @@ async def test_unknown_path_is_json_404(api: TelegramStandIn) -> None:
     async with ClientSession() as http, http.get(f"{api.root}/nothing") as response:
         assert response.status == 404
         assert await response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+async def test_flood_limits_answer_429_past_telegrams_rates(
+    api: TelegramStandIn, bot: AiogramBot
+) -> None:
+    api.enforce_flood_limits()
+    await bot.send_message(ALICE, "一")
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(ALICE, "二")  # one a second per chat
+    assert caught.value.retry_after == 1
+    refused = 0
+    for chat_id in range(1, 41):  # 40 chats at once: past about 30 a second overall
+        try:
+            await bot.send_message(chat_id, "通知")
+        except TelegramRetryAfter:
+            refused += 1
+    assert refused >= 5 and api.flood_refusals == refused + 1
+    assert len(api.sent()) == 1 + 40 - refused

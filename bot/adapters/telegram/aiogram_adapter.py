@@ -7,13 +7,18 @@ import asyncio
 import contextlib
 import io
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
 from aiogram.types import (
     InlineKeyboardMarkup,
     InputPollOption,
@@ -23,7 +28,7 @@ from aiogram.types import (
     Update,
 )
 
-from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, TelegramFrontend
+from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, NotEditable, TelegramFrontend
 from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
@@ -57,6 +62,9 @@ class AiogramTelegram(TelegramFrontend):
             await self.handle_update(
                 event.model_dump(mode="json", exclude_none=True, by_alias=True)
             )
+
+    async def connect(self) -> None:
+        """aiogram's Bot opens its session on the first call: nothing to prepare."""
 
     async def start(self, webhook_url: str | None, secret: str | None) -> None:
         """Learn the bot's username; set the webhook, or delete it and poll."""
@@ -99,17 +107,26 @@ class AiogramTelegram(TelegramFrontend):
             if reply_to
             else None
         )
-        try:
+        with _delivery_errors():
             sent = await self.bot.send_message(
                 int(chat_id), text, reply_markup=markup, reply_parameters=replying
             )
-        except TelegramForbiddenError as exc:
-            raise Unreachable(exc.message) from exc
-        except TelegramRetryAfter as exc:
-            raise TemporaryFailure(exc.message, retry_after=exc.retry_after) from exc
-        except TelegramNetworkError as exc:
-            raise TemporaryFailure(exc.message) from exc
         return str(sent.message_id)
+
+    async def edit_message(
+        self, chat_id: str, message_id: str, text: str, buttons: Buttons
+    ) -> None:
+        """editMessageText with the inline keyboard replaced."""
+        layout = reply_markup(buttons)
+        markup = InlineKeyboardMarkup.model_validate(layout) if layout else None
+        try:
+            with _delivery_errors():
+                await self.bot.edit_message_text(
+                    text, chat_id=int(chat_id), message_id=int(message_id), reply_markup=markup
+                )
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                raise NotEditable(exc.message) from exc
 
     async def get_me(self) -> dict[str, Any]:
         """getMe."""
@@ -129,18 +146,6 @@ class AiogramTelegram(TelegramFrontend):
         buffer = io.BytesIO()
         await self.bot.download_file(file.file_path or "", destination=buffer)
         return buffer.getvalue()
-
-    async def edit_message(
-        self, chat_id: str, message_id: str, text: str, buttons: Buttons
-    ) -> None:
-        """editMessageText."""
-        layout = reply_markup(buttons)
-        await self.bot.edit_message_text(
-            text=text,
-            chat_id=int(chat_id),
-            message_id=int(message_id),
-            reply_markup=InlineKeyboardMarkup.model_validate(layout) if layout else None,
-        )
 
     async def send_poll(
         self, chat_id: str, question: str, options: Sequence[str]
@@ -162,3 +167,17 @@ class AiogramTelegram(TelegramFrontend):
     async def pin_message(self, chat_id: str, message_id: str) -> None:
         """pinChatMessage without a notification."""
         await self.bot.pin_chat_message(int(chat_id), int(message_id), disable_notification=True)
+
+
+@contextlib.contextmanager
+def _delivery_errors() -> Iterator[None]:
+    """aiogram's errors as the outbox understands them: 403 unreachable, 429 and network
+    trouble temporary."""
+    try:
+        yield
+    except TelegramForbiddenError as exc:
+        raise Unreachable(exc.message) from exc
+    except TelegramRetryAfter as exc:
+        raise TemporaryFailure(exc.message, retry_after=exc.retry_after) from exc
+    except TelegramNetworkError as exc:
+        raise TemporaryFailure(exc.message) from exc

@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.adapters.telegram.translate import PLATFORM, Incoming, incoming, split_text
+from bot.adapters.telegram.translate import (
+    MAX_TEXT,
+    PLATFORM,
+    Incoming,
+    incoming,
+    split_text,
+)
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery
 from bot.ratelimit import Limits, RateLimiter
@@ -39,6 +45,10 @@ class ChatRights:
     status: str  # administrator, member, left, kicked, or "unreachable: …"
     can_send: bool
     can_pin: bool
+
+
+class NotEditable(Exception):
+    """Telegram will not edit that message (deleted, too old, not the bot's)."""
 
 
 class TelegramFrontend(ABC):
@@ -92,16 +102,16 @@ class TelegramFrontend(ABC):
             )
             replies = [r for r in replies if r is not alert]
         for reply in replies:
+            delivery = Delivery(inbound.chat_id, reply.text, reply.buttons, reply.invite)
+            if reply.edit and event.callback_id is not None and inbound.message_id:
+                await self.edit(delivery, inbound.message_id)
+                continue
             quote = (
                 inbound.message_id
                 if inbound.chat_kind == "group" and reply.quote and event.callback_id is None
                 else None
             )
-            await self.send(
-                Delivery(inbound.chat_id, reply.text, reply.buttons),
-                reply_to=quote,
-                phone_button=reply.phone_button,
-            )
+            await self.send(delivery, reply_to=quote, phone_button=reply.phone_button)
 
     # sending ----------------------------------------------------------------------------------
     async def send(
@@ -109,7 +119,7 @@ class TelegramFrontend(ABC):
     ) -> str:
         """Send within the rate limits, split below 4,096 characters, buttons on the last part;
         the id of the last message sent."""
-        parts = split_text(delivery.text)
+        parts = split_text(self._with_invite(delivery))
         message_id = ""
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -150,6 +160,28 @@ class TelegramFrontend(ABC):
             return False
         return True
 
+    async def edit(self, delivery: Delivery, message_id: str) -> str:
+        """editMessageText with the new buttons (a leader's card showing the ticket's state);
+        a message Telegram will not edit any more is sent anew. The id now showing it."""
+        text = self._with_invite(delivery)
+        if len(text) > MAX_TEXT:
+            return await self.send(delivery)
+        await self.limiter.wait(delivery.chat_id, group=delivery.chat_id.startswith("-"))
+        try:
+            await self.edit_message(delivery.chat_id, message_id, text, delivery.buttons)
+        except NotEditable as exc:
+            log.info(
+                "message %s in %s not edited (%s): sent anew", message_id, delivery.chat_id, exc
+            )
+            return await self.send(delivery)
+        return message_id
+
+    def _with_invite(self, delivery: Delivery) -> str:
+        """The text, and the deep link into a private chat when the delivery carries one."""
+        if not delivery.invite:
+            return delivery.text
+        return f"{delivery.text}\n{self.deep_link(delivery.invite)}"
+
     def deep_link(self, payload: str) -> str:
         """https://t.me/<bot>?start=<payload>, the way into a private chat with the bot."""
         return f"https://t.me/{self.username}?start={payload}"
@@ -166,7 +198,8 @@ class TelegramFrontend(ABC):
     async def edit_message(
         self, chat_id: str, message_id: str, text: str, buttons: Buttons
     ) -> None:
-        """editMessageText with (or without) an inline keyboard."""
+        """editMessageText (buttons replaced, none removes them); "not modified" is success;
+        raise NotEditable when Telegram refuses the edit, Unreachable or TemporaryFailure."""
 
     @abstractmethod
     async def send_poll(
@@ -219,6 +252,10 @@ class TelegramFrontend(ABC):
     @abstractmethod
     async def download(self, file_id: str) -> bytes:
         """getFile and download its content."""
+
+    @abstractmethod
+    async def connect(self) -> None:
+        """Prepare the library's HTTP client for single calls (doctor); start() does it too."""
 
     @abstractmethod
     async def start(self, webhook_url: str | None, secret: str | None) -> None:

@@ -3,8 +3,9 @@ the HTTP; every update goes to the shared flow as Bot API JSON."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -14,10 +15,10 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, TelegramFrontend
+from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, NotEditable, TelegramFrontend
 from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
@@ -49,9 +50,13 @@ class PtbTelegram(TelegramFrontend):
         """PTB hands over each update; the shared flow takes it as Bot API JSON."""
         await self.handle_update(update.to_dict())
 
+    async def connect(self) -> None:
+        """PTB's Bot answers only once initialized (which calls getMe: a bad token raises)."""
+        await self.application.initialize()
+
     async def start(self, webhook_url: str | None, secret: str | None) -> None:
         """Learn the bot's username; set the webhook, or delete it and poll."""
-        await self.application.initialize()
+        await self.connect()
         self.username = self.application.bot.username or ""
         if webhook_url:
             await self.application.bot.set_webhook(
@@ -88,19 +93,26 @@ class PtbTelegram(TelegramFrontend):
             if reply_to
             else None
         )
-        try:
+        with _delivery_errors():
             sent = await self.application.bot.send_message(
                 int(chat_id), text, reply_markup=markup, reply_parameters=replying
             )
-        except Forbidden as exc:
-            raise Unreachable(exc.message) from exc
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise TemporaryFailure(exc.message, retry_after=seconds) from exc
-        except NetworkError as exc:  # includes TimedOut
-            raise TemporaryFailure(exc.message) from exc
         return str(sent.message_id)
+
+    async def edit_message(
+        self, chat_id: str, message_id: str, text: str, buttons: Buttons
+    ) -> None:
+        """editMessageText with the inline keyboard replaced."""
+        layout = reply_markup(buttons)
+        markup = InlineKeyboardMarkup.de_json(layout, self.application.bot) if layout else None
+        try:
+            with _delivery_errors():
+                await self.application.bot.edit_message_text(
+                    text, chat_id=int(chat_id), message_id=int(message_id), reply_markup=markup
+                )
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise NotEditable(exc.message) from exc
 
     async def get_me(self) -> dict[str, Any]:
         """getMe."""
@@ -121,20 +133,6 @@ class PtbTelegram(TelegramFrontend):
         file = await self.application.bot.get_file(file_id)
         return bytes(await file.download_as_bytearray())
 
-    async def edit_message(
-        self, chat_id: str, message_id: str, text: str, buttons: Buttons
-    ) -> None:
-        """editMessageText."""
-        layout = reply_markup(buttons)
-        await self.application.bot.edit_message_text(
-            text,
-            chat_id=int(chat_id),
-            message_id=int(message_id),
-            reply_markup=InlineKeyboardMarkup.de_json(layout, self.application.bot)
-            if layout
-            else None,
-        )
-
     async def send_poll(
         self, chat_id: str, question: str, options: Sequence[str]
     ) -> tuple[str, str]:
@@ -154,3 +152,21 @@ class PtbTelegram(TelegramFrontend):
         await self.application.bot.pin_chat_message(
             int(chat_id), int(message_id), disable_notification=True
         )
+
+
+@contextlib.contextmanager
+def _delivery_errors() -> Iterator[None]:
+    """PTB's errors as the outbox understands them: 403 unreachable, 429 and network trouble
+    temporary; a bad request (a subclass of NetworkError in PTB) stays what it is."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise Unreachable(exc.message) from exc
+    except RetryAfter as exc:
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        raise TemporaryFailure(exc.message, retry_after=seconds) from exc
+    except BadRequest:
+        raise
+    except NetworkError as exc:  # includes TimedOut
+        raise TemporaryFailure(exc.message) from exc

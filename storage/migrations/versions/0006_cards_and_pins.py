@@ -1,0 +1,36 @@
+"""ticket cards edited in place, pinned announcements
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01 06:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("card", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("edit_of", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("pin", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.create_foreign_key("fk_outbox_edit_of_outbox", "outbox", ["edit_of"], ["id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_outbox_edit_of_outbox", type_="foreignkey")
+        batch_op.drop_column("pin")
+        batch_op.drop_column("edit_of")
+        batch_op.drop_column("card")
