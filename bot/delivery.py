@@ -146,6 +146,10 @@ class Sender:
             async with self.database.unit() as store:
                 target = await self._private_target(store, row)
                 card = await store.outbox_message(row.edit_of) if row.edit_of else None
+                if row.edit_of and not (target and isinstance(self.frontends[target[0]], Editor)):
+                    # an update of a card where messages cannot be edited: nothing to send
+                    await store.forget_message(row.id or 0)
+                    return
             if target is not None:
                 try:
                     frontend = self.frontends[target[0]]

@@ -215,7 +215,7 @@ class Outbox(SQLModel, table=True):
     sent_chat_id: str = ""  # where and as which message it was delivered: a reply to it
     sent_message_id: str = Field(default="", index=True)  # (进度 by replying) finds the ticket
     card: bool = False  # a leader's ticket card: kept showing the ticket's state by edits
-    edit_of: int | None = Field(default=None, foreign_key="outbox.id")  # the card this updates
+    edit_of: int | None = None  # the card (an outbox row) whose message this one replaces
     pin: bool = False  # a group announcement: pinned where the bot has the right
 
 

@@ -378,6 +378,12 @@ class Store:
         )
         return (await self.session.exec(statement.order_by(col(Outbox.id)))).all()
 
+    async def forget_message(self, message_id: int) -> None:
+        """Drop an outbox row that has nothing left to deliver."""
+        row = await self.session.get(Outbox, message_id)
+        if row is not None:
+            await self.session.delete(row)
+
     async def outbox_message(self, message_id: int) -> Outbox | None:
         """One outbox row."""
         return await self.session.get(Outbox, message_id)

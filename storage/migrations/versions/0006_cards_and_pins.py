@@ -25,12 +25,10 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("pin", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch_op.create_foreign_key("fk_outbox_edit_of_outbox", "outbox", ["edit_of"], ["id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_outbox_edit_of_outbox", type_="foreignkey")
         batch_op.drop_column("pin")
         batch_op.drop_column("edit_of")
         batch_op.drop_column("card")
