@@ -11,7 +11,7 @@ from bot.adapters.telegram.setup import telegram_frontend
 from bot.app import App
 from bot.cli import app as cli
 from bot.doctor import Finding, diagnose
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from storage.roster import apply_roster, parse_roster
 from tests.telegram_server import TelegramStandIn
 
@@ -112,5 +112,9 @@ def test_doctor_command_exits_nonzero_without_a_token(
 ) -> None:
     monkeypatch.setenv("GRIDBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.delenv("GRIDBOT_TELEGRAM_TOKEN", raising=False)
-    result = CliRunner().invoke(cli, ["doctor"])
+    get_settings.cache_clear()  # the settings are read once per process
+    try:
+        result = CliRunner().invoke(cli, ["doctor"])
+    finally:
+        get_settings.cache_clear()
     assert result.exit_code == 1 and "GRIDBOT_TELEGRAM_TOKEN is not set" in result.output

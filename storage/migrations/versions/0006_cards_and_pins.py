@@ -17,14 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("card", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("edit_of", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("pin", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # plain columns with defaults: ALTER TABLE ADD COLUMN everywhere, no table rebuild
+    op.add_column(
+        "outbox", sa.Column("card", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column("outbox", sa.Column("edit_of", sa.Integer(), nullable=True))
+    op.add_column(
+        "outbox", sa.Column("pin", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
