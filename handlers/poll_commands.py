@@ -1,8 +1,9 @@
 """Poll commands and buttons, for the router to delegate to:
 
 /poll (one-line form, or alone: the guided flow), /polls, /poll_result N, /ballot N 29-3-502 同意
-备注, /poll_close N 理由, /poll_cancel N 理由; ballot buttons v:<poll>:<option> and the guided
-flow's buttons f:<draft>:<step>:<value>. Button data is untrusted and read strictly.
+备注, /poll_close N 理由, /poll_cancel N 理由; the text vote 投票 N 同意 (or the option's number);
+ballot buttons v:<poll>:<option> and the guided flow's buttons f:<draft>:<step>:<value>. Button
+data is untrusted and read strictly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from handlers.messages import Button, Reply
-from handlers.polls import PollDesk
+from handlers.polls import PollDesk, option_named
 from handlers.rules.poll_form import (
     DEFAULT_DURATION,
     PollForm,
@@ -32,6 +33,7 @@ from storage.models import Person, Poll, PollDraft
 if TYPE_CHECKING:
     from handlers.router import Turn
 
+_TEXT_VOTE = re.compile(r"^\s*(?:投票|vote)\s*#?(\d{1,9})(?:\s+(.*?))?\s*$", re.I | re.S)
 _ADDRESS = re.compile(r"^([^-\s]+)-(?:([^-\s]+)-)?([^-\s]+)$")  # 29-3-502 or 29-502
 DRAFT_LIFETIME = timedelta(hours=1)
 STANDARD_OPTIONS = ("同意", "反对", "弃权")
@@ -127,12 +129,40 @@ class PollCommands:
         ]
 
     # voting -----------------------------------------------------------------------------------
-    async def vote(self, turn: Turn, poll_id: int, option: int) -> list[Reply]:
-        """A ballot button: the household's vote, or an alert saying why it does not count."""
+    async def text_vote(self, turn: Turn, body: str) -> list[Reply] | None:
+        """投票 12 同意 or 投票 12 1: the same vote as the ballot's button; None when the text
+        is not a vote."""
+        match = _TEXT_VOTE.match(body)
+        if match is None:
+            return None
+        if not match.group(2):
+            return [Reply(text(turn.language, "poll.usage.vote"))]
+        poll_id = int(match.group(1))
+        poll = await turn.store.polls.poll(poll_id)
+        if poll is None:
+            return [Reply(text(turn.language, "poll.refused.no_poll", n=poll_id))]
+        option = option_named(poll, match.group(2))
+        if option is None:
+            options = "、".join(poll.options)
+            return [
+                Reply(
+                    text(
+                        turn.language,
+                        "poll.refused.no_option",
+                        answer=match.group(2),
+                        options=options,
+                    )
+                )
+            ]
+        return await self.vote(turn, poll_id, option, alert=False)
+
+    async def vote(self, turn: Turn, poll_id: int, option: int, alert: bool = True) -> list[Reply]:
+        """A ballot button (or a text vote): the household's vote, or why it does not count
+        (`alert`: shown on the pressed button)."""
         try:
             cast = await self.desk.cast(turn.store, turn.person, poll_id, option, turn.now)
         except Refusal as refusal:
-            return [_refused(turn, refusal, alert=True)]
+            return [_refused(turn, refusal, alert=alert)]
         chosen = cast.poll.options[cast.option]
         if cast.previous is None:
             key, previous = "poll.voted", ""
@@ -141,7 +171,9 @@ class PollCommands:
         else:
             key, previous = "poll.vote_changed", cast.poll.options[cast.previous]
         return [
-            Reply(text(turn.language, key, n=poll_id, option=chosen, previous=previous), alert=True)
+            Reply(
+                text(turn.language, key, n=poll_id, option=chosen, previous=previous), alert=alert
+            )
         ]
 
     async def ballot(self, turn: Turn, argument: str) -> list[Reply]:

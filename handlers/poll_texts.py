@@ -150,12 +150,36 @@ POLL_TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "poll.card": (
         "【表决 #{n}】{question}\n{options}\n范围：{scope}（{households} 户）\n规则：{rule}\n"
-        "{voters}\n截止：{deadline}。请点下方按钮投票，截止前可以改票。",
+        "{voters}\n截止：{deadline}。{how}",
         "【表決 #{n}】{question}\n{options}\n範圍：{scope}（{households} 戶）\n規則：{rule}\n"
-        "{voters}\n截止：{deadline}。請點下方按鈕投票，截止前可以改票。",
+        "{voters}\n截止：{deadline}。{how}",
         "[Poll #{n}] {question}\n{options}\nScope: {scope} ({households} households)\n"
-        "Rule: {rule}\n{voters}\nCloses: {deadline}. Vote with the buttons below; you may "
-        "change your vote until then.",
+        "Rule: {rule}\n{voters}\nCloses: {deadline}. {how}",
+    ),
+    "poll.card_buttons": (
+        "请点下方按钮投票，截止前可以改票。",
+        "請點下方按鈕投票，截止前可以改票。",
+        "Vote with the buttons below; you may change your vote until then.",
+    ),
+    # voting by text, where there may be no buttons (the Official Account)
+    "poll.vote_hint": (
+        "回复{commands}即可投票，截止前可以改票。",
+        "回覆{commands}即可投票，截止前可以改票。",
+        "Reply {commands} to vote; you may change your vote until the close.",
+    ),
+    "poll.vote_command": ("「投票 {n} {option}」", "「投票 {n} {option}」", "“vote {n} {option}”"),
+    "poll.vote_commands": ("{head}或{last}", "{head}或{last}", "{head} or {last}"),
+    "poll.vote_separator": ("、", "、", ", "),
+    "poll.usage.vote": (
+        "格式：投票 表决编号 选项（或选项的序号），例如「投票 3 同意」或「投票 3 1」",
+        "格式：投票 表決編號 選項（或選項的序號），例如「投票 3 同意」或「投票 3 1」",
+        "Usage: vote N option (or the option's number), e.g. “vote 3 同意” or “vote 3 1”",
+    ),
+    "poll.card_submit": ("投票", "投票", "Vote"),
+    "poll.card_submitted": (
+        "已提交，请看回复的消息",
+        "已提交，請看回覆的訊息",
+        "Submitted; see the reply",
     ),
     "poll.opened": (
         "表决 #{n} 已发起：{scope}，共 {households} 户，截止 {deadline}。已在相关群内公告。",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -36,6 +37,11 @@ LONG_POLL = timedelta(hours=48)  # from here on the reminder comes a day before 
 REMINDER_LEAD = timedelta(hours=24)
 # where a native poll can stand in for the keyboard ballot; other chats get the keyboard
 NATIVE_POLL_PLATFORMS = frozenset({"telegram"})
+# where residents see no ballot in a group (the Official Account has no groups, WeCom's group
+# robots only post): a poll's opening, reminder and result come to them one to one
+ONE_TO_ONE_PLATFORMS = frozenset({"wechat", "wecom"})
+BALLOT = "v"  # the kind of a ballot button's data
+_TRADITIONAL = str.maketrans("對棄權贊", "对弃权赞")  # how 反對, 棄權, 贊成 are typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,16 @@ def reminder_time(opened: datetime, closes: datetime) -> datetime:
 
 def ballot_data(poll_id: int, option: int) -> str:
     """A ballot button's data: v:<poll>:<option> (0-based)."""
-    return f"v:{poll_id}:{option}"
+    return f"{BALLOT}:{poll_id}:{option}"
+
+
+def ballot_poll(buttons: Sequence[Button]) -> int | None:
+    """The poll whose ballot these buttons are (every one v:<poll>:<option>), else None."""
+    parsed = [b.data.split(":") for b in buttons]
+    if not parsed or any(len(p) != 3 or p[0] != BALLOT or not p[1].isdigit() for p in parsed):
+        return None
+    polls = {int(p[1]) for p in parsed}
+    return polls.pop() if len(polls) == 1 else None
 
 
 def native_answer_data(native_poll_id: str, option: int) -> str:
@@ -167,7 +182,23 @@ class PollDesk:
                     outbox_id=row.id,
                 )
             )
+        for person in await self._one_to_one(store, poll):
+            body = self.card(poll, len(households), person.language, private=True)
+            self._queue(store, poll, person, body, now, self.ballot(poll, person.language))
         return poll
+
+    async def _one_to_one(self, store: Store, poll: Poll) -> list[Person]:
+        """The eligible residents of the electorate on a platform without group ballots."""
+        residents = await store.polls.eligible_residents(
+            poll.id or 0, Rule(poll.rule).owners_only
+        )
+        return [
+            person
+            for person in residents
+            if any(
+                i.platform in ONE_TO_ONE_PLATFORMS for i in await store.identities(person.id or 0)
+            )
+        ]
 
     def _native_in(self, poll: Poll, platform: str) -> bool:
         """Whether the poll's ballot on this platform is a native poll."""
@@ -311,14 +342,21 @@ class PollDesk:
             )
             self._queue(store, poll, chat, body, now)
         creator = await store.person(poll.created_by)
-        if creator is not None and result is not None:
-            self._queue(
-                store,
-                poll,
-                creator,
-                self.explain(poll, result, creator.language, reason if early else ""),
-                now,
+        told = [creator] if creator is not None and result is not None else []
+        told += [p for p in await self._one_to_one(store, poll) if p.id != poll.created_by]
+        for person in told:
+            body = (
+                text(
+                    person.language,
+                    "poll.cancelled",
+                    n=poll.id,
+                    question=poll.question,
+                    reason=reason,
+                )
+                if result is None
+                else self.explain(poll, result, person.language, reason if early else "")
             )
+            self._queue(store, poll, person, body, now)
         return True
 
     async def tick(self, store: Store, now: datetime) -> int:
@@ -342,18 +380,22 @@ class PollDesk:
         missing = len(await store.polls.electorate(poll.id or 0)) - len(votes)
         deadline = format_time(poll.closes_at, self.zone)
         for person in silent:
-            if any(i.private_chat for i in await store.identities(person.id or 0)):
+            if any(
+                i.private_chat or i.platform in ONE_TO_ONE_PLATFORMS
+                for i in await store.identities(person.id or 0)
+            ):
+                body = text(
+                    person.language,
+                    "poll.remind",
+                    n=poll.id,
+                    question=poll.question,
+                    deadline=deadline,
+                )
                 self._queue(
                     store,
                     poll,
                     person,
-                    text(
-                        person.language,
-                        "poll.remind",
-                        n=poll.id,
-                        question=poll.question,
-                        deadline=deadline,
-                    ),
+                    f"{body}\n{vote_hint(poll, person.language)}",
                     now,
                     () if poll.native else self.ballot(poll, person.language),
                 )
@@ -390,11 +432,14 @@ class PollDesk:
             sides_of(poll),
         )
 
-    def card(self, poll: Poll, households: int, language: str) -> str:
-        """The opening announcement: question, options, rule, scope, closing time."""
+    def card(self, poll: Poll, households: int, language: str, private: bool = False) -> str:
+        """The opening announcement: question, options, rule, scope, closing time, and how
+        to vote (`private`: by replying, for chats that may have no buttons)."""
+        how = vote_hint(poll, language) if private else text(language, "poll.card_buttons")
         return text(
             language,
             "poll.card",
+            how=how,
             n=poll.id,
             question=poll.question,
             options="\n".join(f"{i + 1}. {o}" for i, o in enumerate(poll.options)),
@@ -601,13 +646,29 @@ def sides_of(poll: Poll) -> Sides | None:
 
 
 def option_named(poll: Poll, answer: str) -> int | None:
-    """An option by its label or its number (1-based), as a leader writes it on paper."""
+    """An option by its label (also typed in Traditional characters) or its number
+    (1-based), as a leader writes it on paper or a resident replies."""
     answer = answer.strip()
     if answer in poll.options:
         return poll.options.index(answer)
+    folded = [o.translate(_TRADITIONAL) for o in poll.options]
+    if answer.translate(_TRADITIONAL) in folded:
+        return folded.index(answer.translate(_TRADITIONAL))
     if answer.isdigit() and 1 <= int(answer) <= len(poll.options):
         return int(answer) - 1
     return None
+
+
+def vote_hint(poll: Poll, language: str) -> str:
+    """回复「投票 12 同意」、「投票 12 反对」或「投票 12 弃权」即可投票，截止前可以改票。"""
+    commands = [text(language, "poll.vote_command", n=poll.id, option=o) for o in poll.options]
+    listed = text(
+        language,
+        "poll.vote_commands",
+        head=text(language, "poll.vote_separator").join(commands[:-1]),
+        last=commands[-1],
+    )
+    return text(language, "poll.vote_hint", commands=listed)
 
 
 def _percent(part: Fraction | int, whole: Fraction | int) -> str:

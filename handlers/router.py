@@ -129,6 +129,9 @@ class Router:
             return await self._act(
                 turn, int(command.group(2)), _COMMANDS[command.group(1)], command.group(3).strip()
             )
+        voted = await self.polls.text_vote(turn, body)  # 投票 12 同意
+        if voted is not None:
+            return voted
         if body.isdigit() and message.chat_kind == "private":
             answer = await self._numbered_answer(turn, int(body))
             if answer is not None:

@@ -134,16 +134,21 @@ class PollStore:
 
     async def silent_residents(self, poll_id: int, owners_only: bool) -> Sequence[Person]:
         """Confirmed residents (owners, if only they may vote) of households yet to vote."""
-        voted = select(PollVote.household_id).where(PollVote.poll_id == poll_id)
+        return await self.eligible_residents(poll_id, owners_only, silent=True)
+
+    async def eligible_residents(
+        self, poll_id: int, owners_only: bool, silent: bool = False
+    ) -> Sequence[Person]:
+        """Confirmed residents (owners, if only they may vote) of the electorate's households;
+        `silent`: only of those yet to vote."""
         statement = (
             select(Person)
             .join(PollVoter, col(PollVoter.household_id) == col(Person.household_id))
-            .where(
-                PollVoter.poll_id == poll_id,
-                col(Person.confirmed).is_(True),
-                col(PollVoter.household_id).not_in(voted),
-            )
+            .where(PollVoter.poll_id == poll_id, col(Person.confirmed).is_(True))
         )
+        if silent:
+            voted = select(PollVote.household_id).where(PollVote.poll_id == poll_id)
+            statement = statement.where(col(PollVoter.household_id).not_in(voted))
         if owners_only:
             statement = statement.where(col(Person.owner).is_(True))
         return (await self.session.exec(statement.order_by(col(Person.id)))).all()

@@ -110,6 +110,29 @@ async def test_who_may_not_vote_is_told_why(dialog: Dialog) -> None:
         assert await store.polls.votes(1) == {}
 
 
+async def test_a_text_vote_counts_like_the_button_with_the_same_refusals(dialog: Dialog) -> None:
+    await open_elevator_poll(dialog)
+    first = await dialog.say("吕新安", "投票 1 同意")
+    assert first[0].text.startswith("已记录您家对表决 #1 的投票：同意") and not first[0].alert
+    changed = await dialog.say("吕新安", "投票 #1 2", group="g29")  # the option's number
+    assert "已改为：反对（原为：同意）" in changed[0].text
+    traditional = await dialog.say("周强", "投票1 棄權")  # typed in Traditional characters
+    assert "投票：弃权" in traditional[0].text
+    tenant = await dialog.say("孙租客", "投票 1 同意")
+    assert "租户的投票不计入" in tenant[0].text
+    outsider = await dialog.say("李娜", "投票 1 同意")
+    assert "您家不在表决 #1 的范围内" in outsider[0].text
+    unknown = await dialog.say("吕新安", "投票 1 赞成")
+    assert unknown[0].text == "没有「赞成」这个选项。可选：同意、反对、弃权"
+    assert "没有表决 #9" in (await dialog.say("吕新安", "投票 9 同意"))[0].text
+    assert (await dialog.say("吕新安", "投票 1"))[0].text.startswith("格式：投票 表决编号 选项")
+    async with dialog.database.unit() as store:
+        votes = await store.polls.votes(1)
+        trail = [(e.action, e.option) for e in await store.polls.events(1)]
+    assert sorted(votes.values()) == [1, 2]
+    assert trail == [("open", None), ("vote", 0), ("change", 1), ("vote", 2)]
+
+
 async def test_a_tenant_votes_under_the_majority_rule(dialog: Dialog) -> None:
     await dialog.say("高艳娜", "/poll 周末大扫除吗 | 好 | 不好 --scope building:29")
     reply = await dialog.press("孙租客", ballot_data(1, 0), group="g29")
