@@ -189,9 +189,7 @@ class PollDesk:
 
     async def _one_to_one(self, store: Store, poll: Poll) -> list[Person]:
         """The eligible residents of the electorate on a platform without group ballots."""
-        residents = await store.polls.eligible_residents(
-            poll.id or 0, Rule(poll.rule).owners_only
-        )
+        residents = await store.polls.eligible_residents(poll.id or 0, Rule(poll.rule).owners_only)
         return [
             person
             for person in residents

@@ -160,14 +160,18 @@ async def running(
             await app.close()
 
 
+async def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database for the fixture's parameter: SQLite, or the test PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wx.db'}"
+    url = service_url("GRIDBOT_TEST_DATABASE_URL", "PostgreSQL")
+    await _reset_postgres(url)
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Harness]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'wx.db'}"
-    else:
-        url = service_url("GRIDBOT_TEST_DATABASE_URL", "PostgreSQL")
-        await _reset_postgres(url)
-    async with running(url, tmp_path) as harness:
+    async with running(await backend_url(request, tmp_path), tmp_path) as harness:
         yield harness
 
 

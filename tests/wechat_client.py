@@ -31,12 +31,21 @@ class Answer:
 
 
 def xml(fields: dict[str, object]) -> str:
-    """<xml><Key><![CDATA[value]]></Key>…</xml>; numbers bare, as WeChat writes them."""
-    parts = [
-        f"<{k}>{v}</{k}>" if isinstance(v, int) else f"<{k}><![CDATA[{v}]]></{k}>"
-        for k, v in fields.items()
-    ]
-    return f"<xml>{''.join(parts)}</xml>"
+    """<xml><Key><![CDATA[value]]></Key>…</xml>; numbers bare, as WeChat writes them, and
+    nested fields (a dict) as nested elements."""
+    return f"<xml>{_elements(fields)}</xml>"
+
+
+def _elements(fields: dict[str, object]) -> str:
+    parts = []
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            parts.append(f"<{key}>{_elements(value)}</{key}>")
+        elif isinstance(value, int):
+            parts.append(f"<{key}>{value}</{key}>")
+        else:
+            parts.append(f"<{key}><![CDATA[{value}]]></{key}>")
+    return "".join(parts)
 
 
 class Platform:
@@ -91,6 +100,23 @@ class Platform:
         if self.path == "/wecom":
             fields["AgentID"] = AGENT_ID
         return fields
+
+    def vote(self, sender: str, card: dict[str, Any], option_id: str) -> dict[str, object]:
+        """The event WeCom sends when a member submits a vote_interaction card (as sent)."""
+        return self.event(
+            sender,
+            "template_card_event",
+            EventKey=card["submit_button"]["key"],
+            TaskId=card["task_id"],
+            CardType="vote_interaction",
+            ResponseCode=secrets.token_hex(8),
+            SelectedItems={
+                "SelectedItem": {
+                    "QuestionKey": card["checkbox"]["question_key"],
+                    "OptionIds": {"OptionId": option_id},
+                }
+            },
+        )
 
     async def post(
         self, fields: dict[str, object], *, timestamp: int | None = None, forge: bool = False

@@ -60,7 +60,8 @@ class WeChatStandIn:
         for body in self.sent(path, to):
             if body.get("msgtype") == "template_card":
                 card = body["template_card"]
-                out.append(f"{card['main_title']['title']}\n{card['sub_title_text']}")
+                below = card.get("sub_title_text", card["main_title"].get("desc", ""))
+                out.append(f"{card['main_title']['title']}\n{below}")
             elif "text" in body:
                 out.append(body["text"]["content"])
             else:
@@ -126,6 +127,9 @@ class WeChatStandIn:
         if path == "message/template/send":
             return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": msgid})
         if path == "message/send":
+            if body.get("msgtype") == "template_card" and not _card_valid(body["template_card"]):
+                self.calls.pop()
+                return _error(40058, "template_card invalid")
             if body.get("agentid") is None or body.get("touser") not in self.members:
                 return web.json_response(
                     {"errcode": 0, "errmsg": "ok", "invaliduser": body.get("touser", "")}
@@ -176,6 +180,27 @@ class WeChatStandIn:
         if self._runner is not None:
             await self._runner.cleanup()
         self._runner = self._root = None
+
+
+def _card_valid(card: Json) -> bool:
+    """What the app message API insists on in the two interactive cards gridbot sends."""
+    if not card.get("task_id") or not card.get("main_title", {}).get("title"):
+        return False
+    if card.get("card_type") == "button_interaction":
+        return 0 < len(card.get("button_list", [])) <= 6
+    if card.get("card_type") == "vote_interaction":
+        box, submit = card.get("checkbox", {}), card.get("submit_button", {})
+        options = box.get("option_list", [])
+        ids = [o.get("id") for o in options]
+        return (
+            bool(box.get("question_key") and submit.get("key") and submit.get("text"))
+            and box.get("mode") in (0, 1)
+            and 0 < len(options) <= 20
+            and all(ids)
+            and len(set(ids)) == len(ids)
+            and all(0 < len(o.get("text", "")) <= 11 for o in options)
+        )
+    return False
 
 
 def _error(code: int, message: str) -> web.Response:

@@ -1,8 +1,9 @@
 """WeCom (企业微信): community staff in the self-built app, and group robots for WeCom groups.
 
-App messages carry buttons as template cards (button_interaction); the same choices are
-numbered in the text, and the text commands (受理 12 …) are always accepted. A card's button
-comes back as a template_card_event whose EventKey is the button's data.
+App messages carry buttons as template cards (button_interaction; a poll's ballot as a
+vote_interaction card); the same choices are numbered in the text, and the text commands (受理 12,
+投票 12 同意 …) are always accepted. A card comes back as a template_card_event: a button's data
+is its EventKey, a ballot's is the id of the option chosen (SelectedItems).
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ from bot.adapters.wechat.callbacks import Wiring, check_fresh
 from bot.adapters.wechat.render import Buttons, with_choices
 from bot.delivery import Delivery, TemporaryFailure, Unreachable
 from bot.ratelimit import Limits, RateLimiter
-from handlers.messages import Inbound, Reply
-from handlers.texts import DEFAULT_LANGUAGE
+from handlers.messages import Button, Inbound, Reply
+from handlers.polls import ballot_poll
+from handlers.texts import DEFAULT_LANGUAGE, text
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "wecom"
 MAX_TEXT = 600  # characters per text message: the API cuts at 2,048 bytes (3 per hanzi)
 CARD_TITLE, CARD_TEXT, CARD_BUTTONS = 26, 112, 6  # template card limits
+VOTE_DESC, VOTE_OPTIONS, VOTE_OPTION_TEXT = 44, 20, 11  # a vote_interaction card's limits
 UNKNOWN_USER = frozenset({81013, 60111, 40031})  # not a member, UserID unknown, invalid list
 # a member may get 30 app messages a minute; a group robot takes 20 a minute
 LIMITS = Limits(overall_per_second=20, per_chat_interval=2.0, group_per_minute=20)
@@ -89,7 +92,7 @@ class WeCom:
         if message.type == "text":
             return _member(message, text=message.content or "")
         if event == "template_card_event":
-            return _member(message, button=str(data.get("EventKey", "")))
+            return _member(message, button=_card_choice(data))
         if event == "subscribe":
             return _member(message, text="/start")
         if message.type == "image":
@@ -129,7 +132,7 @@ class WeCom:
             if options:
                 await store.ask(PLATFORM, delivery.chat_id, options, self.wiring.clock.now())
         if delivery.buttons:
-            return await self._card(delivery.chat_id, body, delivery.buttons)
+            return await self._card(delivery.chat_id, body, delivery.buttons, language)
         message_id = ""
         for part in split_text(body, MAX_TEXT):
             message_id = await self._app_message(
@@ -137,22 +140,33 @@ class WeCom:
             )
         return message_id
 
-    async def _card(self, user_id: str, body: str, buttons: Buttons) -> str:
-        """button_interaction; a body longer than the card's text goes before it as text."""
+    async def _card(self, user_id: str, body: str, buttons: Buttons, language: str) -> str:
+        """button_interaction, or vote_interaction for a poll's ballot; a body longer than the
+        card's text goes before it as text."""
+        flat = [b for row in buttons for b in row]
+        poll_id = ballot_poll(flat)
+        limit = CARD_TEXT if poll_id is None else VOTE_DESC
         title, _, rest = body.partition("\n")
-        if len(title) > CARD_TITLE or len(rest) > CARD_TEXT:
+        if len(title) > CARD_TITLE or len(rest) > limit:
             await self._app_message(user_id, {"msgtype": "text", "text": {"content": body}})
-            rest = rest[-CARD_TEXT:] if len(rest) > CARD_TEXT else rest
-        flat = [b for row in buttons for b in row][:CARD_BUTTONS]
+            rest = rest[-limit:] if len(rest) > limit else rest
         if len(title) > CARD_TITLE:
             title = title[: CARD_TITLE - 1] + "…"
-        card = {
-            "card_type": "button_interaction",
-            "main_title": {"title": title},
-            "sub_title_text": rest,
-            "task_id": uuid.uuid4().hex,
-            "button_list": [{"text": b.label[:10], "style": 1, "key": b.data} for b in flat],
-        }
+        if poll_id is None:
+            card: dict[str, object] = {
+                "card_type": "button_interaction",
+                "main_title": {"title": title},
+                "sub_title_text": rest,
+                "button_list": [
+                    {"text": b.label[:10], "style": 1, "key": b.data} for b in flat[:CARD_BUTTONS]
+                ],
+            }
+        else:
+            card = {
+                **_vote_card(poll_id, flat, language),
+                "main_title": {"title": title, "desc": rest},
+            }
+        card["task_id"] = uuid.uuid4().hex
         return await self._app_message(user_id, {"msgtype": "template_card", "template_card": card})
 
     async def _app_message(self, user_id: str, content: dict[str, object]) -> str:
@@ -189,6 +203,35 @@ class WeCom:
                 raise TemporaryFailure(str(exc), 60.0) from exc
             message_id = f"{chat_id}:{index}"
         return message_id
+
+
+def _vote_card(poll_id: int, ballot: list[Button], language: str) -> dict[str, object]:
+    """A ballot as vote_interaction (title and task added by the caller): one choice, each
+    option's id its ballot data."""
+    return {
+        "card_type": "vote_interaction",
+        "checkbox": {
+            "question_key": f"poll-{poll_id}",
+            "mode": 0,  # single choice
+            "option_list": [
+                {"id": b.data, "text": b.label[:VOTE_OPTION_TEXT]} for b in ballot[:VOTE_OPTIONS]
+            ],
+        },
+        "submit_button": {"text": text(language, "poll.card_submit"), "key": f"poll-{poll_id}"},
+        "replace_text": text(language, "poll.card_submitted"),
+    }
+
+
+def _card_choice(data: Mapping[str, object]) -> str:
+    """The data a card event carries: the chosen option of a vote card, else the button's key
+    (an empty or doubtful selection gives "", which the router refuses)."""
+    if str(data.get("CardType", "")) != "vote_interaction":
+        return str(data.get("EventKey", ""))
+    items = data.get("SelectedItems")
+    item = items.get("SelectedItem") if isinstance(items, Mapping) else None
+    options = item.get("OptionIds") if isinstance(item, Mapping) else None
+    chosen = options.get("OptionId") if isinstance(options, Mapping) else None
+    return chosen if isinstance(chosen, str) else ""  # several selections: not one vote
 
 
 def _member(message: BaseMessage, text: str = "", button: str | None = None) -> Inbound:
