@@ -187,16 +187,11 @@ class PollDesk:
             self._queue(store, poll, person, body, now, self.ballot(poll, person.language))
         return poll
 
-    async def _one_to_one(self, store: Store, poll: Poll) -> list[Person]:
+    async def _one_to_one(self, store: Store, poll: Poll) -> Sequence[Person]:
         """The eligible residents of the electorate on a platform without group ballots."""
-        residents = await store.polls.eligible_residents(poll.id or 0, Rule(poll.rule).owners_only)
-        return [
-            person
-            for person in residents
-            if any(
-                i.platform in ONE_TO_ONE_PLATFORMS for i in await store.identities(person.id or 0)
-            )
-        ]
+        return await store.polls.eligible_residents(
+            poll.id or 0, Rule(poll.rule).owners_only, on=ONE_TO_ONE_PLATFORMS
+        )
 
     def _native_in(self, poll: Poll, platform: str) -> bool:
         """Whether the poll's ballot on this platform is a native poll."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     Building,
     Household,
+    Identity,
     Outbox,
     Person,
     Poll,
@@ -137,10 +138,11 @@ class PollStore:
         return await self.eligible_residents(poll_id, owners_only, silent=True)
 
     async def eligible_residents(
-        self, poll_id: int, owners_only: bool, silent: bool = False
+        self, poll_id: int, owners_only: bool, silent: bool = False, on: Collection[str] = ()
     ) -> Sequence[Person]:
         """Confirmed residents (owners, if only they may vote) of the electorate's households;
-        `silent`: only of those yet to vote."""
+        `silent`: only of those yet to vote; `on`: only those with an account on one of these
+        platforms."""
         statement = (
             select(Person)
             .join(PollVoter, col(PollVoter.household_id) == col(Person.household_id))
@@ -149,6 +151,9 @@ class PollStore:
         if silent:
             voted = select(PollVote.household_id).where(PollVote.poll_id == poll_id)
             statement = statement.where(col(PollVoter.household_id).not_in(voted))
+        if on:
+            with_account = select(Identity.person_id).where(col(Identity.platform).in_(on))
+            statement = statement.where(col(Person.id).in_(with_account))
         if owners_only:
             statement = statement.where(col(Person.owner).is_(True))
         return (await self.session.exec(statement.order_by(col(Person.id)))).all()
