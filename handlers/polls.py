@@ -320,37 +320,26 @@ class PollDesk:
         early = actor is not None and not cancel
         self._record(store, poll, actor, "cancel" if cancel else "close", now, note=reason)
         for chat in await self.chats_of(store, scope_of(poll)):
-            body = (
-                text(
-                    GROUP_LANGUAGE,
-                    "poll.cancelled",
-                    n=poll.id,
-                    question=poll.question,
-                    reason=reason,
-                )
-                if result is None
-                else self.explain(
-                    poll, result, GROUP_LANGUAGE, early_reason=reason if early else ""
-                )
-            )
+            body = self._closing(poll, result, GROUP_LANGUAGE, reason, early)
             self._queue(store, poll, chat, body, now)
         creator = await store.person(poll.created_by)
         told = [creator] if creator is not None and result is not None else []
         told += [p for p in await self._one_to_one(store, poll) if p.id != poll.created_by]
         for person in told:
-            body = (
-                text(
-                    person.language,
-                    "poll.cancelled",
-                    n=poll.id,
-                    question=poll.question,
-                    reason=reason,
-                )
-                if result is None
-                else self.explain(poll, result, person.language, reason if early else "")
-            )
+            body = self._closing(poll, result, person.language, reason, early)
             self._queue(store, poll, person, body, now)
         return True
+
+    def _closing(
+        self, poll: Poll, result: Result | None, language: str, reason: str, early: bool
+    ) -> str:
+        """What the close says: the result explained (with the reason of an early close), or
+        the cancellation with its reason."""
+        if result is None:
+            return text(
+                language, "poll.cancelled", n=poll.id, question=poll.question, reason=reason
+            )
+        return self.explain(poll, result, language, reason if early else "")
 
     async def tick(self, store: Store, now: datetime) -> int:
         """Close every poll whose time has come (also after downtime) and send due reminders."""

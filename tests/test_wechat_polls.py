@@ -161,3 +161,14 @@ async def test_reminder_and_result_reach_both_platforms(bot: Harness) -> None:
     assert trail == ["open", "vote", "remind", "vote", "close"]
     late = await bot.wecom.post(bot.wecom.message(NEIGHBOUR, "投票 1 反对"))
     assert late.reply is not None and late.reply["Content"] == "表决 #1 已结束，不能再投票或更改。"
+
+
+async def test_a_cancelled_poll_is_explained_to_residents_one_to_one(bot: Harness) -> None:
+    await open_poll(bot)
+    cancelled = await bot.wecom.post(bot.wecom.message(LEADER, "/poll_cancel 1 方案要重新设计"))
+    assert cancelled.reply is not None and cancelled.reply["Content"].startswith("表决 #1 已取消")
+    await bot.deliver()
+    notice = "【表决 #1 已取消】是否同意加装电梯\n理由：方案要重新设计"
+    assert bot.api.texts("message/custom/send", RESIDENT)[-1].startswith(notice)
+    assert bot.api.texts("message/send", NEIGHBOUR)[-1] == notice
+    assert bot.api.texts("webhook/send", ROBOT_KEY)[-1] == notice
