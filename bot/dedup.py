@@ -7,9 +7,12 @@ GRIDBOT_REDIS_URL is set (shared by every worker), else a table in the database.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from redis.asyncio import Redis
+
+if TYPE_CHECKING:
+    from bot.app import App
 from sqlalchemy.exc import IntegrityError
 
 from handlers.ports import Clock
@@ -60,3 +63,10 @@ class RedisUpdateLog:
         """SET gridbot:update:<platform>:<id> NX EX <two days>."""
         key = f"gridbot:update:{platform}:{update_id}"
         return bool(await self.redis.set(key, "1", nx=True, ex=int(KEEP.total_seconds())))
+
+
+def update_log(app: App) -> UpdateLog:
+    """Redis when configured (shared by every worker), else the database."""
+    if app.settings.redis_url:
+        return RedisUpdateLog(Redis.from_url(app.settings.redis_url))
+    return DatabaseUpdateLog(app.database, app.clock)

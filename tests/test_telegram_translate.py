@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.translate import MAX_TEXT, incoming, language_of, split_text
+from bot.adapters.splitting import split_text
+from bot.adapters.telegram.translate import MAX_TEXT, incoming, language_of
 
 ALICE = {
     "id": 29035021,
@@ -178,10 +179,10 @@ def test_languages() -> None:
 
 def test_split_text_keeps_every_character_below_the_limit() -> None:
     lines = "\n".join(f"#{n} 漏水渗水 · 待受理 · 已等3小时" for n in range(600))
-    parts = split_text(lines)
+    parts = split_text(lines, MAX_TEXT)
     assert len(parts) > 1 and all(len(p) <= MAX_TEXT for p in parts)
     assert "\n".join(parts) == lines
-    assert split_text("短") == ["短"]
-    assert split_text("") == [""]
+    assert split_text("短", MAX_TEXT) == ["短"]
+    assert split_text("", MAX_TEXT) == [""]
     unbroken = "漏" * (MAX_TEXT * 2 + 5)
-    assert "".join(split_text(unbroken)) == unbroken
+    assert "".join(split_text(unbroken, MAX_TEXT)) == unbroken

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.adapters.splitting import split_text
 from bot.adapters.telegram.translate import (
     MAX_TEXT,
     PLATFORM,
     Incoming,
     incoming,
-    split_text,
 )
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery
@@ -119,7 +119,7 @@ class TelegramFrontend(ABC):
     ) -> str:
         """Send within the rate limits, split below 4,096 characters, buttons on the last part;
         the id of the last message sent."""
-        parts = split_text(self._with_invite(delivery))
+        parts = split_text(self._with_invite(delivery), MAX_TEXT)
         message_id = ""
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -137,7 +137,7 @@ class TelegramFrontend(ABC):
     async def edit_ballot(self, chat_id: str, message_id: str, text: str, buttons: Buttons) -> None:
         """editMessageText within the rate limits (no buttons: the keyboard goes)."""
         await self.limiter.wait(chat_id, group=chat_id.startswith("-"))
-        await self.edit_message(chat_id, message_id, split_text(text)[0], buttons)
+        await self.edit_message(chat_id, message_id, split_text(text, MAX_TEXT)[0], buttons)
 
     async def send_native_poll(
         self, chat_id: str, question: str, options: Sequence[str]

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from bot.adapters.telegram.base import TelegramFrontend
 from bot.app import App
-from bot.dedup import DatabaseUpdateLog, RedisUpdateLog, UpdateLog
-
-
-def update_log(app: App) -> UpdateLog:
-    """Redis when configured (shared by every worker), else the database."""
-    if app.settings.redis_url:
-        from redis.asyncio import Redis
-
-        return RedisUpdateLog(Redis.from_url(app.settings.redis_url))
-    return DatabaseUpdateLog(app.database, app.clock)
+from bot.dedup import update_log
 
 
 def telegram_frontend(app: App) -> TelegramFrontend | None:

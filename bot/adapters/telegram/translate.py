@@ -133,14 +133,3 @@ def reply_markup(
             "one_time_keyboard": True,
         }
     return None
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut a long text into messages below the limit, at line breaks where possible."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*parts, text] if text or not parts else parts

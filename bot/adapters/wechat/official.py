@@ -18,7 +18,7 @@ from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.adapters.telegram.translate import split_text
+from bot.adapters.splitting import split_text
 from bot.adapters.wechat.api import ApiError
 from bot.adapters.wechat.callbacks import Refused, Wiring, check_fresh
 from bot.adapters.wechat.render import Buttons, with_choices

@@ -8,12 +8,12 @@ import httpx
 from fastapi import APIRouter
 from redis.asyncio import Redis
 
-from bot.adapters.telegram.setup import update_log
 from bot.adapters.wechat.api import Api, TokenRequest, Tokens
 from bot.adapters.wechat.callbacks import PASSIVE_BUDGET, Background, Wiring, callback_routes
 from bot.adapters.wechat.official import OfficialAccount
 from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
+from bot.dedup import update_log
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
