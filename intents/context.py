@@ -4,7 +4,7 @@ The catalog says what each problem is called; it cannot tell "停电了" from "�
 or "漏水保险理赔下来了". A multinomial logistic model over the message's character n-grams and
 the matcher's evidence (which phrases and cues it found, and for which category) weighs one
 against the other. It is trained on labelled messages by `python -m intents.training`, and its
-weights ship beside this file as plain JSON: loading it needs nothing but the standard library.
+weights ship beside this file as plain JSON, read into one numpy matrix.
 """
 
 from __future__ import annotations

@@ -20,10 +20,12 @@ from intents.matcher import Matcher
 from intents.normalize import prepare
 
 TRAINING_DATA = Path(__file__).with_name("training")
-REGULARISATION = 4.0  # inverse strength (C); chosen by cross-validation on the training data
+# Inverse strength (C): training without one author and scoring on that author gave the same
+# accuracy for 4 and 10; the smaller keeps the weights smaller.
+REGULARISATION = 4.0
 MIN_WEIGHT = 0.02  # smaller weights change no decision and only cost memory
-SURE = 0.5
-MAYBE = 0.3
+SURE = 0.5  # "some report" more likely than not: open a ticket
+MAYBE = 0.3  # worth asking the sender
 
 
 def training_examples(catalog: Catalog, folder: Path = TRAINING_DATA) -> list[Example]:
