@@ -36,6 +36,15 @@ class Delivery:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     invite: str = ""  # a start payload: the front end adds its way into a private chat
+    mention: Mention | None = None  # whom the text opens with: the front end notifies them
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named at the start of a group message, by their id on that platform."""
+
+    user_id: str
+    name: str
 
 
 class Unreachable(Exception):
@@ -174,8 +183,10 @@ class Sender:
                 if group is None:
                     raise Unreachable("no private chat and no group chat to fall back to")
                 invite = f"t{row.ticket_id}" if row.ticket_id else "start"
+                async with self.database.unit() as store:
+                    mention = await self._mention(store, row, group[0])
                 await self.frontends[group[0]].send(
-                    Delivery(group[1], row.group_text, invite=invite)
+                    Delivery(group[1], row.group_text, invite=invite, mention=mention)
                 )
                 status = "fell_back" if row.person_id is not None else "delivered"
         except Waiting as exc:
@@ -250,6 +261,17 @@ class Sender:
             identity = identities.get(platform or "")
             if identity is not None:
                 return identity.platform, identity.external_id
+        return None
+
+    @staticmethod
+    async def _mention(store: Store, row: Outbox, platform: str) -> Mention | None:
+        """The person a group text opens with ("吕新安，工单 #1 …"), if that platform knows them."""
+        person = await store.person(row.person_id) if row.person_id else None
+        if person is None or not row.group_text.startswith(person.name):
+            return None
+        for identity in await store.identities(person.id or 0):
+            if identity.platform == platform:
+                return Mention(identity.external_id, person.name)
         return None
 
     async def _group_target(self, store: Store, row: Outbox) -> tuple[str, str] | None:

@@ -170,9 +170,9 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Ticket #{n} ({category}) is reopened; the grid leader will deal with it again.",
     ),
     "update.group_news": (
-        "工单 #{n} 有新进展，请私聊我查看详情。",
-        "工單 #{n} 有新進展，請私聊我查看詳情。",
-        "Ticket #{n} has news; message me privately to read it.",
+        "{name}，工单 #{n} 有新进展，请私聊我查看详情。",
+        "{name}，工單 #{n} 有新進展，請私聊我查看詳情。",
+        "{name}, ticket #{n} has news; message me privately to read it.",
     ),
     "rate.ask": (
         "请对工单 #{n} 的处理结果评价：回复 1 满意、2 基本满意、3 不满意。",

@@ -282,6 +282,22 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     return html.unescape(HTML_TAG.sub("", text))
 
 
+def check_entities(entities: Any, text: str) -> None:
+    """Reject entities the real server rejects: outside the text, or a text_mention without
+    the user it mentions."""
+    if entities is None:
+        return
+    if not isinstance(entities, list):
+        raise bad_request("can't parse entities JSON object")
+    for entity in entities:
+        if not isinstance(entity, dict) or not {"type", "offset", "length"} <= entity.keys():
+            raise bad_request("can't parse entities: an entity needs type, offset and length")
+        if entity["offset"] < 0 or entity["offset"] + entity["length"] > utf16_len(text):
+            raise bad_request("can't parse entities: entity beyond the end of the text")
+        if entity["type"] == "text_mention" and not isinstance(entity.get("user"), dict):
+            raise bad_request("can't parse entities: text_mention without a user")
+
+
 def check_reply_markup(markup: Any) -> None:
     """Reject keyboards the real server rejects (callback_data over 64 bytes, bare buttons)."""
     if markup is None:
@@ -1204,7 +1220,12 @@ class TelegramStandIn:
             raise bad_request("message text is empty")
         if len(visible_text(text, parse_mode)) > MAX_TEXT:
             raise bad_request("message is too long")
-        return self._new_message("sendMessage", chat_id, params, {"text": text})
+        content: Json = {"text": text}
+        entities = params.get("entities")
+        check_entities(entities, text)
+        if entities:
+            content["entities"] = entities
+        return self._new_message("sendMessage", chat_id, params, content)
 
     def _send_photo(self, params: Json) -> Json:
         """sendPhoto (an upload or a file_id)."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, Sender
+from bot.delivery import LEASE, MAX_ATTEMPTS, Delivery, Mention, Sender
 from storage.models import Outbox
 from storage.repository import Database
 from tests.dialog import Dialog, StubFrontend, build_community
@@ -101,8 +101,9 @@ async def test_unreachable_resident_is_told_in_the_building_chat_without_details
     await dialog.say("高艳娜", "受理 1")
     sent = [d for d in await dialog.deliver() if d.chat_id != "高艳娜"]
     assert [(d.chat_id, d.text, d.invite) for d in sent] == [
-        ("g29", "工单 #1 有新进展，请私聊我查看详情。", "t1")
+        ("g29", "吕新安，工单 #1 有新进展，请私聊我查看详情。", "t1")
     ]
+    assert sent[0].mention == Mention("吕新安", "吕新安")  # the console knows people by name
 
 
 async def test_nowhere_to_deliver_is_recorded_as_failed(dialog: Dialog) -> None:

@@ -154,11 +154,15 @@ async def test_unreachable_resident_is_told_in_the_group(polling: Harness) -> No
     api.text(LEADER, LEADER, "受理 1", chat_type="private")
     await polling.until(lambda: len(api.sent(LEADER)) >= 1)
     await polling.deliver()
-    group = [m["text"] for m in api.sent(BUILDING_GROUP)]
-    assert group[-1] == (
-        "工单 #1 有新进展，请私聊我查看详情。\nhttps://t.me/gridbot_test_bot?start=t1"
+    news = api.sent(BUILDING_GROUP)[-1]
+    assert news["text"] == (
+        "吕新安，工单 #1 有新进展，请私聊我查看详情。\nhttps://t.me/gridbot_test_bot?start=t1"
     )
-    assert "高艳娜" not in group[-1]  # names and notes stay out of the group
+    assert "高艳娜" not in news["text"]  # names and notes stay out of the group
+    # the resident's name is a mention, so Telegram notifies them
+    (mention,) = news["entities"]
+    assert (mention["type"], mention["offset"], mention["length"]) == ("text_mention", 0, 3)
+    assert mention["user"]["id"] == RESIDENT
     async with polling.app.database.unit() as store:
         rows = await store.messages_for_ticket(1)
     resident = await store_person(polling, RESIDENT)

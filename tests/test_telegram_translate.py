@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.adapters.splitting import split_text
-from bot.adapters.telegram.translate import MAX_TEXT, incoming, language_of
+from bot.adapters.telegram.translate import MAX_TEXT, incoming, language_of, mention_entities
+from bot.delivery import Mention
 
 ALICE = {
     "id": 29035021,
@@ -186,3 +187,12 @@ def test_split_text_keeps_every_character_below_the_limit() -> None:
     assert split_text("", MAX_TEXT) == [""]
     unbroken = "漏" * (MAX_TEXT * 2 + 5)
     assert "".join(split_text(unbroken, MAX_TEXT)) == unbroken
+
+
+def test_a_mention_covers_the_name_in_utf16_units() -> None:
+    (entity,) = mention_entities(Mention("42", "𠮷野"), "𠮷野，工单 #1 有新进展")
+    assert (entity["type"], entity["offset"], entity["length"]) == ("text_mention", 0, 3)
+    assert entity["user"] == {"id": 42, "is_bot": False, "first_name": "𠮷野"}
+    assert mention_entities(Mention("42", "吕新安"), "工单 #1 有新进展") == []
+    assert mention_entities(Mention("吕新安", "吕新安"), "吕新安，工单 #1") == []  # no user id
+    assert mention_entities(None, "吕新安，工单 #1") == []

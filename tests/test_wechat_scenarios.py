@@ -391,7 +391,7 @@ async def test_plaintext_mode_and_news_to_the_wecom_group_robot(tmp_path: Path) 
         await bot.wecom.post(bot.wecom.message(LEADER, "受理 1"))
         await bot.deliver()
         [notice] = bot.api.sent("webhook/send", ROBOT_KEY)
-        assert notice["text"]["content"] == "工单 #1 有新进展，请私聊我查看详情。"
+        assert notice["text"]["content"] == "刘洋，工单 #1 有新进展，请私聊我查看详情。"
         rows = {r.person_id: r.status for r in await bot.outbox()}
         assert rows[liu.id] == "fell_back"
 

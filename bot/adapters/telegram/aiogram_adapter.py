@@ -22,6 +22,7 @@ from aiogram.exceptions import (
 from aiogram.types import (
     InlineKeyboardMarkup,
     InputPollOption,
+    MessageEntity,
     ReplyKeyboardMarkup,
     ReplyParameters,
     TelegramObject,
@@ -94,9 +95,15 @@ class AiogramTelegram(TelegramFrontend):
         await self.bot.session.close()
 
     async def send_message(
-        self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
+        self,
+        chat_id: str,
+        text: str,
+        buttons: Buttons,
+        reply_to: str | None,
+        phone_button: str,
+        entities: list[dict[str, Any]],
     ) -> str:
-        """sendMessage with an inline keyboard (or the share-phone button)."""
+        """sendMessage with an inline keyboard (or the share-phone button) and mentions."""
         layout = reply_markup(buttons, phone_button)
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
         if layout is not None:
@@ -109,7 +116,11 @@ class AiogramTelegram(TelegramFrontend):
         )
         with _delivery_errors():
             sent = await self.bot.send_message(
-                int(chat_id), text, reply_markup=markup, reply_parameters=replying
+                int(chat_id),
+                text,
+                reply_markup=markup,
+                reply_parameters=replying,
+                entities=[MessageEntity.model_validate(e) for e in entities] or None,
             )
         return str(sent.message_id)
 

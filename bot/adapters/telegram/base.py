@@ -15,6 +15,7 @@ from bot.adapters.telegram.translate import (
     PLATFORM,
     Incoming,
     incoming,
+    mention_entities,
 )
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery
@@ -130,6 +131,7 @@ class TelegramFrontend(ABC):
                 delivery.buttons if last else (),
                 reply_to if index == 0 else None,
                 phone_button if last else "",
+                mention_entities(delivery.mention, part) if index == 0 else [],
             )
         return message_id
 
@@ -189,10 +191,16 @@ class TelegramFrontend(ABC):
     # what each library provides ---------------------------------------------------------------
     @abstractmethod
     async def send_message(
-        self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
+        self,
+        chat_id: str,
+        text: str,
+        buttons: Buttons,
+        reply_to: str | None,
+        phone_button: str,
+        entities: list[dict[str, Any]],
     ) -> str:
-        """sendMessage, returning the message id; raise Unreachable (403) or TemporaryFailure
-        (429, network)."""
+        """sendMessage (entities in the Bot API's layout), returning the message id; raise
+        Unreachable (403) or TemporaryFailure (429, network)."""
 
     @abstractmethod
     async def edit_message(

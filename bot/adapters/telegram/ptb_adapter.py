@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import (
     InlineKeyboardMarkup,
+    MessageEntity,
     ReplyKeyboardMarkup,
     ReplyParameters,
     Update,
@@ -80,9 +81,15 @@ class PtbTelegram(TelegramFrontend):
         await self.application.shutdown()
 
     async def send_message(
-        self, chat_id: str, text: str, buttons: Buttons, reply_to: str | None, phone_button: str
+        self,
+        chat_id: str,
+        text: str,
+        buttons: Buttons,
+        reply_to: str | None,
+        phone_button: str,
+        entities: list[dict[str, Any]],
     ) -> str:
-        """sendMessage with an inline keyboard (or the share-phone button)."""
+        """sendMessage with an inline keyboard (or the share-phone button) and mentions."""
         layout = reply_markup(buttons, phone_button)
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
         if layout is not None:
@@ -95,7 +102,11 @@ class PtbTelegram(TelegramFrontend):
         )
         with _delivery_errors():
             sent = await self.application.bot.send_message(
-                int(chat_id), text, reply_markup=markup, reply_parameters=replying
+                int(chat_id),
+                text,
+                reply_markup=markup,
+                reply_parameters=replying,
+                entities=MessageEntity.de_list(entities, self.application.bot) or None,
             )
         return str(sent.message_id)
 

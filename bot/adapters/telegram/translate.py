@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.delivery import Mention
 from handlers.messages import Button, Inbound
 from handlers.polls import native_answer_data
 
@@ -133,3 +134,13 @@ def reply_markup(
             "one_time_keyboard": True,
         }
     return None
+
+
+def mention_entities(mention: Mention | None, text: str) -> list[dict[str, Any]]:
+    """The Bot API entity that makes the name a text opens with a mention of that person
+    (offsets count UTF-16 code units); none when the text does not open with it."""
+    if mention is None or not text.startswith(mention.name) or not mention.user_id.isdigit():
+        return []
+    user = {"id": int(mention.user_id), "is_bot": False, "first_name": mention.name}
+    length = len(mention.name.encode("utf-16-le")) // 2
+    return [{"type": "text_mention", "offset": 0, "length": length, "user": user}]
