@@ -551,7 +551,11 @@ class Router:
             await store.move_chat(platform, old_chat_id, new_chat_id)
 
     async def _help(self, turn: Turn, _: str) -> list[Reply]:
-        return [Reply(text(turn.language, "help"))]
+        """What can be said here; leaders and staff also get their own commands."""
+        help_text = text(turn.language, "help")
+        if await turn.store.roles(turn.person.id or 0):
+            help_text += "\n" + text(turn.language, "help.leader")
+        return [Reply(help_text)]
 
     async def _my(self, turn: Turn, _: str) -> list[Reply]:
         tickets = await turn.store.tickets_of(turn.person.id or 0)

@@ -470,12 +470,27 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     # help and lists
     "help": (
         "我是社区网格助手。直接描述问题即可，例如「29号楼3单元楼顶漏水」，我会登记工单并转给网格长，"
-        "处理进展会通知您。\n/my 查看我的工单　/lang 切换语言",
+        "处理进展会通知您。\n/my 查看我的工单　/polls 查看表决　投票 12 同意 参加表决　"
+        "/lang 切换语言",
         "我是社區網格助手。直接描述問題即可，例如「29號樓3單元樓頂漏水」，我會登記工單並轉給網格長，"
-        "處理進展會通知您。\n/my 查看我的工單　/lang 切換語言",
+        "處理進展會通知您。\n/my 查看我的工單　/polls 查看表決　投票 12 同意 參加表決　"
+        "/lang 切換語言",
         "I am the community grid assistant. Just describe a problem, e.g. “roof leaking at "
         "29-3-502”; I log a ticket for the grid leader and tell you of every step.\n"
-        "/my my tickets   /lang language",
+        "/my my tickets   /polls building decisions   投票 12 同意 to vote   /lang language",
+    ),
+    "help.leader": (
+        "网格长与社区：/tickets 待办工单　/ticket 12 工单详情　"
+        "受理 12 / 进度 12 说明 / 办结 12 说明 / 上报 12\n"
+        "/poll 问题 | 同意 | 反对 --rule civil-code --for 7d 发起表决　"
+        "/ballot 12 29-3-502 同意 录入纸质票　/poll_close 12 原因　/announce G01 公告",
+        "網格長與社區：/tickets 待辦工單　/ticket 12 工單詳情　"
+        "受理 12 / 進度 12 說明 / 辦結 12 說明 / 上報 12\n"
+        "/poll 問題 | 同意 | 反對 --rule civil-code --for 7d 發起表決　"
+        "/ballot 12 29-3-502 同意 錄入紙質票　/poll_close 12 原因　/announce G01 公告",
+        "Leaders and staff: /tickets open tickets   /ticket 12 details   受理 12 / 进度 12 note / "
+        "办结 12 note / 上报 12\n/poll question | yes | no --rule civil-code --for 7d   "
+        "/ballot 12 29-3-502 同意 paper ballot   /poll_close 12 reason   /announce G01 notice",
     ),
     "my.none": ("您目前没有工单。", "您目前沒有工單。", "You have no tickets."),
     "my.header": ("您的工单：", "您的工單：", "Your tickets:"),

@@ -310,3 +310,12 @@ async def test_replying_to_the_notification_adds_a_progress_note(dialog: Dialog)
 async def _rows(dialog: Dialog) -> list[Outbox]:
     async with dialog.database.unit() as store:
         return list(await store.messages_for_ticket(1))
+
+
+async def test_help_says_what_each_person_can_do(dialog: Dialog) -> None:
+    resident = (await dialog.say("吕新安", "/help"))[0].text
+    assert "/my" in resident and "投票 12 同意" in resident
+    assert "/tickets" not in resident  # a resident has no leader's commands
+    leader = (await dialog.say("高艳娜", "/help"))[0].text
+    assert leader.startswith(resident)
+    assert all(command in leader for command in ("/tickets", "/poll ", "/ballot", "/announce"))
