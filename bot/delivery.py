@@ -180,11 +180,10 @@ class Sender:
             if target is None:
                 async with self.database.unit() as store:  # only now: most rows go privately
                     group = await self._group_target(store, row)
+                    mention = await self._mention(store, row, group[0]) if group else None
                 if group is None:
                     raise Unreachable("no private chat and no group chat to fall back to")
                 invite = f"t{row.ticket_id}" if row.ticket_id else "start"
-                async with self.database.unit() as store:
-                    mention = await self._mention(store, row, group[0])
                 await self.frontends[group[0]].send(
                     Delivery(group[1], row.group_text, invite=invite, mention=mention)
                 )
