@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from intents.model import MAYBE, SURE
+
 if TYPE_CHECKING:
     from intents.matcher import Evidence
 
@@ -41,7 +43,7 @@ def features(reply: str, evidence: Evidence) -> set[str]:
         found.add("cue:over")
     for rank, (category, score) in enumerate(evidence.ranked[:2]):
         found.add(f"rank{rank}:{category}")
-        found.add(f"rank{rank}:{'sure' if score >= 0.75 else 'maybe' if score >= 0.6 else 'low'}")
+        found.add(f"rank{rank}:{'sure' if score >= SURE else 'maybe' if score >= MAYBE else 'low'}")
     found.update(f"strong:{category}" for category in evidence.strong)
     found.update(f"asked:{category}" for category in evidence.requested)
     found.update(f"negated:{category}" for category in evidence.negated)

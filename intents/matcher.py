@@ -23,12 +23,10 @@ from intents.catalog import Catalog
 from intents.context import ContextModel, features
 from intents.lexicon import common_words
 from intents.location import extract_location
-from intents.model import NONE, Alternative, Band, Intent, Location
+from intents.model import MAYBE, NONE, SURE, Alternative, Band, Intent, Location
 from intents.normalize import prepare
 from intents.phonetic import readings, slips, sounds_alike
 
-SURE = 0.75
-MAYBE = 0.6
 COMBO_WINDOW = 12  # "A*B": B must start within this many characters after A ends
 FUZZY_CUTOFF = 80.0  # rapidfuzz partial_ratio: one slip in a phrase of five or more characters
 _PHONETIC = 0.85

@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 NONE = "none"
 Band = Literal["sure", "maybe", "none"]
+# A rule score (the catalog's evidence alone) from which a ticket opens, and one worth asking.
+SURE = 0.75
+MAYBE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
