@@ -43,6 +43,8 @@ from typing import Any, Self
 
 from aiohttp import BodyPartReader, ClientResponse, ClientSession, MultipartReader, web
 
+from tests.loopback import serve_on_loopback
+
 Json = dict[str, Any]
 
 MAX_TEXT = 4096
@@ -435,11 +437,7 @@ class TelegramStandIn:
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_route("*", "/{tail:.*}", self._handle_unknown_path)
         self._closing = False
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, 0).start()
-        port = self._runner.addresses[0][1]
-        self._root = f"http://{self.host}:{port}"
+        self._runner, self._root = await serve_on_loopback(app, self.host)
 
     async def stop(self) -> None:
         """Release pending long polls and close the server."""

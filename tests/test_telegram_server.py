@@ -31,6 +31,7 @@ from aiogram.types import (
 )
 from aiohttp import ClientSession, web
 
+from tests.loopback import serve_on_loopback
 from tests.telegram_server import SECRET_HEADER, TelegramStandIn
 
 TOKEN = "123:ABC"
@@ -387,11 +388,8 @@ async def test_webhook_round_trip(api: TelegramStandIn, bot: AiogramBot) -> None
 
     app = web.Application()
     app.router.add_post("/telegram", endpoint)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/telegram"
+    runner, root = await serve_on_loopback(app)
+    url = f"{root}/telegram"
     try:
         api.text(GROUP, ALICE, "stale")
         assert await bot.set_webhook(

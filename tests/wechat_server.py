@@ -16,6 +16,8 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from tests.loopback import serve_on_loopback
+
 Json = dict[str, Any]
 
 
@@ -165,10 +167,7 @@ class WeChatStandIn:
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         app.router.add_get("/cgi-bin/media/get", self._media)
         app.router.add_post("/cgi-bin/{path:.+}", self._message)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._root = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self._root = await serve_on_loopback(app)
         return self
 
     async def __aexit__(
