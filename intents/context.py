@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from math import exp
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from intents.matcher import Evidence
 
 BUNDLED_MODEL = Path(__file__).with_name("context_model.json")
-NGRAM_SIZES = (1, 2, 3)
 _LENGTHS = (4, 8, 16, 32, 64)
 
 
@@ -31,11 +31,9 @@ def features(reply: str, evidence: Evidence) -> set[str]:
     """The model's inputs for one normalised message: its character n-grams as they are (they
     never hold a colon), and the matcher's evidence as `kind:value`."""
     padded = f"^{reply}$"
-    found = {
-        padded[start : start + size]
-        for size in NGRAM_SIZES
-        for start in range(len(padded) - size + 1)
-    }
+    found = set(padded)
+    found.update([padded[start : start + 2] for start in range(len(padded) - 1)])
+    found.update([padded[start : start + 3] for start in range(len(padded) - 2)])
     found.difference_update((" ", "^", "$"))
     found.add(f"len:{next((n for n in _LENGTHS if len(reply) <= n), 'more')}")
     found.update(f"cue:{kind}" for kind in evidence.cues)
@@ -67,8 +65,7 @@ class ContextModel:
         self.maybe = maybe  # ... from which the sender is asked to confirm
         self._bias = np.asarray(bias, dtype=np.float64)
         self._rows = {name: row for row, name in enumerate(features)}
-        absent = np.zeros((1, len(self.labels)))  # the row of every unknown feature
-        self._matrix = np.vstack([np.asarray(matrix, dtype=np.float64), absent])
+        self._matrix = np.ascontiguousarray(matrix, dtype=np.float64)
 
     @classmethod
     def from_weights(
@@ -95,16 +92,18 @@ class ContextModel:
         """Probability of each label (categories and "none", in `labels` order) given the
         features present."""
         rows = self._rows
-        absent = len(rows)
-        logits = self._bias + self._matrix[[rows.get(name, absent) for name in names]].sum(axis=0)
-        exps = np.exp(logits - logits.max())
-        probabilities: list[float] = (exps / exps.sum()).tolist()
-        return probabilities
+        present = list(map(rows.__getitem__, rows.keys() & names))
+        logits: list[float] = (self._bias + self._matrix.take(present, axis=0).sum(axis=0)).tolist()
+        # 22 numbers: plain floats are quicker than numpy's per-call overhead
+        top = max(logits)
+        exps = [exp(logit - top) for logit in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape written by the trainer: the weights that are not zero, row by row
         (`nonzero` of them per feature), as flat lists that load in one step."""
-        weights = self._matrix[:-1]
+        weights = self._matrix
         rows, columns = np.nonzero(weights)
         return {
             "labels": list(self.labels),

@@ -17,8 +17,14 @@ _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
 _HOME = re.compile(r"(?:我家|我们家|家住|住在) ?([0-9]{3,4})(?![0-9])(?!号楼|栋|幢|单元|楼|层)")
 
 
+_DIGIT = re.compile(r"[0-9]")
+_NOWHERE = Location()
+
+
 def extract_location(text: str) -> Location:
     """The building, unit and room named in normalised text; only the parts found."""
+    if not _DIGIT.search(text):
+        return _NOWHERE  # most messages: every pattern needs a number
     dashed = _DASHED.search(text)
     if dashed:
         return Location(building=dashed.group(1), unit=dashed.group(2), room=dashed.group(3))

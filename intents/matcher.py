@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import product
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +39,8 @@ _QUOTED = 0.8
 _REQUEST_BOOST = 0.25
 _TOPIC_ALONE = 0.55  # below MAYBE
 _EXTRA_HIT = 0.03
-_SOUND_MEMO = 100_000  # bigrams remembered; cleared when full, so memory stays bounded
+_MEMO_SIZE = 100_000  # bigrams and windows remembered; cleared when full: memory stays bounded
+_UNSEEN = -1.0
 _QUESTION_AFTER = ("吗", "没", "么", "?", "不")
 _NOT_YET = ("没", "能", "会", "才", "时候", "不", "几点", "多久", "何时", "哪天", "请问", "要")
 _NEGATION_GAP = "再会太用也都还就"
@@ -74,12 +76,25 @@ class _Phrase:
     category: str | None  # None for the catalog's global cues
     kind: str  # problem, topic, resolved, urgent, or a global cue kind
     length: int  # characters in all parts
+    sloppy: bool  # typos tolerated: only problems and topics; cues are read as written
+    later: frozenset[str]  # the parts after the first, all of which must be found
 
     @classmethod
     def of(cls, phrase: str, category: str | None, kind: str) -> _Phrase:
         """A catalog phrase ("A*B" is A then B) of a category, or a global cue."""
         parts = tuple(phrase.split("*"))
-        return cls(parts, category, kind, sum(len(part) for part in parts))
+        length = sum(len(part) for part in parts)
+        sloppy = kind in ("problem", "topic")
+        return cls(parts, category, kind, length, sloppy, frozenset(parts[1:]))
+
+
+class _Starts(NamedTuple):
+    """What may begin at a position of the text, found from the bigram that starts there."""
+
+    single: bool  # the first character is itself a part
+    exact: tuple[str, ...]  # parts that begin with this bigram
+    sounding: tuple[str, ...]  # parts whose first two characters can be read like it
+    fuzzy: tuple[str, ...]  # long parts holding this bigram, for a fuzzy alignment
 
 
 class _PartIndex:
@@ -91,8 +106,9 @@ class _PartIndex:
         self.by_bigram: dict[str, list[str]] = defaultdict(list)
         self.by_sound: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.fuzzy_by_bigram: dict[str, set[str]] = defaultdict(set)
-        # bigram of the text -> parts it may begin by sound; the same bigrams recur
-        self._sound_memo: dict[str, tuple[str, ...]] = {}
+        # bigram of the text -> what may start there (None: nothing); the same bigrams recur
+        self._memo: dict[str, _Starts | None] = {}
+        self._slipped: dict[tuple[str, str], float] = {}  # (window, part) -> quality, 0 if none
         for part in parts:
             if len(part) >= 2:
                 self.by_bigram[part[:2]].append(part)
@@ -108,23 +124,26 @@ class _PartIndex:
         """Occurrences of every indexed part: exact, then by sound, then fuzzy."""
         found: dict[str, list[_Hit]] = defaultdict(list)
         fuzzy_candidates: set[str] = set()
-        for start, char in enumerate(text):
-            if char in self.singles:
-                found[char].append(_Hit(start, start + 1, 1.0))
+        memo, slipped = self._memo, self._slipped
+        for start in range(len(text)):
             bigram = text[start : start + 2]
-            for part in self.by_bigram.get(bigram, ()):
+            starts = memo[bigram] if bigram in memo else self._starts(bigram)
+            if starts is None:
+                continue
+            if starts.single:
+                found[bigram[0]].append(_Hit(start, start + 1, 1.0))
+            for part in starts.exact:
                 if text.startswith(part, start):
                     found[part].append(_Hit(start, start + len(part), 1.0))
-            if bigram in self.fuzzy_by_bigram:
-                fuzzy_candidates.update(self.fuzzy_by_bigram[bigram])
-            sounding = self._sound_memo.get(bigram)
-            if sounding is None:
-                sounding = self._sounding(bigram)
-            for part in sounding:
+            fuzzy_candidates.update(starts.fuzzy)
+            for part in starts.sounding:
                 window = text[start : start + len(part)]
-                if window != part and _slip(window, part):
-                    quality = _PHONETIC_WORD if window in self.lexicon else _PHONETIC
-                    found[part].append(_Hit(start, start + len(part), quality))
+                if window != part:
+                    quality = slipped.get((window, part), _UNSEEN)
+                    if quality is _UNSEEN:
+                        quality = self._slip_quality(window, part)
+                    if quality:
+                        found[part].append(_Hit(start, start + len(part), quality))
         for part in fuzzy_candidates - found.keys():
             if len(text) < len(part):
                 continue
@@ -135,16 +154,34 @@ class _PartIndex:
                 )
         return found
 
-    def _sounding(self, bigram: str) -> tuple[str, ...]:
-        """Parts whose first two characters can be read like this bigram (remembered)."""
-        parts: tuple[str, ...] = ()
+    def _slip_quality(self, window: str, part: str) -> float:
+        """How good a homophone typo of `part` the text's `window` is, 0 if none (remembered)."""
+        quality = 0.0
+        if _slip(window, part):
+            quality = _PHONETIC_WORD if window in self.lexicon else _PHONETIC
+        if len(self._slipped) >= _MEMO_SIZE:
+            self._slipped.clear()
+        self._slipped[window, part] = quality
+        return quality
+
+    def _starts(self, bigram: str) -> _Starts | None:
+        """What may begin with this bigram of a text (remembered)."""
+        sounding: tuple[str, ...] = ()
         if len(bigram) == 2 and self.by_sound:
             pairs = product(readings(bigram[0]), readings(bigram[1]))
-            parts = tuple(dict.fromkeys(p for pair in pairs for p in self.by_sound.get(pair, ())))
-        if len(self._sound_memo) >= _SOUND_MEMO:
-            self._sound_memo.clear()
-        self._sound_memo[bigram] = parts
-        return parts
+            sounding = tuple(
+                dict.fromkeys(p for pair in pairs for p in self.by_sound.get(pair, ()))
+            )
+        starts = _Starts(
+            bigram[0] in self.singles,
+            tuple(self.by_bigram.get(bigram, ())),
+            sounding,
+            tuple(self.fuzzy_by_bigram.get(bigram, ())),
+        )
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[bigram] = starts if any(starts) else None
+        return self._memo[bigram]
 
 
 class Matcher:
@@ -181,11 +218,15 @@ class Matcher:
         self._index = _PartIndex(parts, sound_parts, common_words())
         self._urgent_categories = {c.id for c in catalog.categories if c.urgency == "urgent"}
         self._order = {category_id: index for index, category_id in enumerate(catalog.ids)}
-        # the model's labels that this catalog has (a deployment may have dropped some)
-        self._known = (
-            [(index, label) for index, label in enumerate(context.labels) if label in self._order]
-            if context
-            else []
+        # the model's labels that this catalog has (a deployment may have dropped some), in the
+        # catalog's order, which breaks exact ties
+        self._known = sorted(
+            (
+                (index, label)
+                for index, label in enumerate(context.labels if context else ())
+                if label in self._order
+            ),
+            key=lambda known: self._order[known[1]],
         )
 
     @classmethod
@@ -201,12 +242,13 @@ class Matcher:
             return []
         found = self._index.find(text)
         hits: list[tuple[_Phrase, _Hit]] = []
-        candidates = [p for part in found for p in self._by_first_part.get(part, ())]
+        found_parts = found.keys()
+        by_first_part = self._by_first_part
+        candidates = [p for part in found if part in by_first_part for p in by_first_part[part]]
         for phrase in candidates:
-            if len(phrase.parts) > 1 and not all(part in found for part in phrase.parts[1:]):
+            if phrase.later and not phrase.later <= found_parts:
                 continue
-            # cues are read as written; only problems and topics tolerate typos
-            sloppy = phrase.kind in ("problem", "topic")
+            sloppy = phrase.sloppy
             for hit in found[phrase.parts[0]]:
                 if not sloppy and hit.quality < 1.0:
                     continue
@@ -355,7 +397,8 @@ class Matcher:
         for category, score in evidence.ranked:
             if category not in chances and score >= MAYBE:
                 chances[category] = report * min(score, 1.0)
-        ranked = sorted(chances.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        # stable: equal chances stay in the catalog's order (new categories after the model's)
+        ranked = sorted(chances.items(), key=itemgetter(1), reverse=True)
         if not ranked or report < self.context.maybe:
             return Intent(
                 NONE,

@@ -40,21 +40,22 @@ _NUMERAL = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> tuple[opencc.OpenCC, dict[int, str]]:
-    """OpenCC's Traditional-to-Simplified converter and its character table (for a fast check)."""
+def _traditional() -> tuple[opencc.OpenCC, frozenset[str]]:
+    """OpenCC's Traditional-to-Simplified converter and the characters it changes (for a fast
+    check)."""
     table_file = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
+    changed = set()
     for line in table_file.read_text(encoding="utf-8").splitlines():
         source, _, targets = line.partition("\t")
-        if len(source) == 1 and targets:
-            table[ord(source)] = targets.split()[0]
-    return opencc.OpenCC("t2s"), table
+        if len(source) == 1 and targets and targets.split()[0] != source:
+            changed.add(source)
+    return opencc.OpenCC("t2s"), frozenset(changed)
 
 
 def to_simplified(text: str) -> str:
     """Traditional Chinese to Simplified (OpenCC, phrases included); Simplified is untouched."""
-    converter, table = _traditional()
-    if text.translate(table) == text:
+    converter, traditional = _traditional()
+    if traditional.isdisjoint(text):
         return text
     return str(converter.convert(text))
 
@@ -94,6 +95,8 @@ def split_quote(text: str) -> tuple[str, str]:
 
 def normalize(text: str) -> str:
     """Canonical form: NFKC, Simplified, lower case, no emoji, punctuation or @mentions."""
+    if not text:
+        return text
     text = text.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(text) else text
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
     text = to_simplified(text).lower()
