@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import repeat
 from math import exp
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,7 +66,11 @@ class ContextModel:
         self.maybe = maybe  # ... from which the sender is asked to confirm
         self._bias = np.asarray(bias, dtype=np.float64)
         self._rows = {name: row for row, name in enumerate(features)}
-        self._matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+        self._absent = len(self._rows)
+        zero = np.zeros((1, len(self.labels)))
+        self._matrix = np.vstack(
+            [np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.labels)), zero]
+        )
 
     @classmethod
     def from_weights(
@@ -91,9 +96,9 @@ class ContextModel:
     def probabilities(self, names: Iterable[str]) -> list[float]:
         """Probability of each label (categories and "none", in `labels` order) given the
         features present."""
-        rows = self._rows
-        present = list(map(rows.__getitem__, rows.keys() & names))
-        logits: list[float] = (self._bias + self._matrix.take(present, axis=0).sum(axis=0)).tolist()
+        # one lookup per name; an unknown one reads the zero row after the last feature
+        found = list(map(self._rows.get, names, repeat(self._absent)))
+        logits: list[float] = (self._bias + self._matrix.take(found, axis=0).sum(axis=0)).tolist()
         # 22 numbers: plain floats are quicker than numpy's per-call overhead
         top = max(logits)
         exps = [exp(logit - top) for logit in logits]
@@ -103,7 +108,7 @@ class ContextModel:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape written by the trainer: the weights that are not zero, row by row
         (`nonzero` of them per feature), as flat lists that load in one step."""
-        weights = self._matrix
+        weights = self._matrix[:-1]
         rows, columns = np.nonzero(weights)
         return {
             "labels": list(self.labels),
