@@ -103,22 +103,22 @@ class _PartIndex:
     def __init__(self, parts: set[str], sound_parts: set[str], lexicon: frozenset[str]) -> None:
         self.lexicon = lexicon
         self.singles = {p for p in parts if len(p) == 1}
-        self.by_bigram: dict[str, list[str]] = defaultdict(list)
-        self.by_sound: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.fuzzy_by_bigram: dict[str, set[str]] = defaultdict(set)
+        self.by_bigram: dict[str, list[str]] = {}
+        self.by_sound: dict[tuple[str, str], list[str]] = {}
+        self.fuzzy_by_bigram: dict[str, set[str]] = {}
         # bigram of the text -> what may start there (None: nothing); the same bigrams recur
         self._memo: dict[str, _Starts | None] = {}
         self._slipped: dict[tuple[str, str], float] = {}  # (window, part) -> quality, 0 if none
         for part in parts:
             if len(part) >= 2:
-                self.by_bigram[part[:2]].append(part)
+                self.by_bigram.setdefault(part[:2], []).append(part)
         for part in sound_parts:
             if len(part) >= 2 and readings(part[0]) and readings(part[1]):
                 for pair in product(readings(part[0]), readings(part[1])):
-                    self.by_sound[pair].append(part)
+                    self.by_sound.setdefault(pair, []).append(part)
             if len(part) >= 5:
                 for index in range(len(part) - 1):
-                    self.fuzzy_by_bigram[part[index : index + 2]].add(part)
+                    self.fuzzy_by_bigram.setdefault(part[index : index + 2], set()).add(part)
 
     def find(self, text: str) -> dict[str, list[_Hit]]:
         """Occurrences of every indexed part: exact, then by sound, then fuzzy."""
@@ -166,22 +166,24 @@ class _PartIndex:
 
     def _starts(self, bigram: str) -> _Starts | None:
         """What may begin with this bigram of a text (remembered)."""
-        sounding: tuple[str, ...] = ()
-        if len(bigram) == 2 and self.by_sound:
-            pairs = product(readings(bigram[0]), readings(bigram[1]))
-            sounding = tuple(
-                dict.fromkeys(p for pair in pairs for p in self.by_sound.get(pair, ()))
-            )
-        starts = _Starts(
-            bigram[0] in self.singles,
-            tuple(self.by_bigram.get(bigram, ())),
-            sounding,
-            tuple(self.fuzzy_by_bigram.get(bigram, ())),
+        sounding: list[str] = []
+        if len(bigram) == 2:
+            second = readings(bigram[1])
+            for first in readings(bigram[0]):
+                for reading in second:
+                    sounding.extend(self.by_sound.get((first, reading), ()))
+        single = bigram[0] in self.singles
+        exact = self.by_bigram.get(bigram, ())
+        fuzzy = self.fuzzy_by_bigram.get(bigram, ())
+        starts = (
+            _Starts(single, tuple(exact), tuple(dict.fromkeys(sounding)), tuple(fuzzy))
+            if single or exact or sounding or fuzzy
+            else None
         )
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.clear()
-        self._memo[bigram] = starts if any(starts) else None
-        return self._memo[bigram]
+        self._memo[bigram] = starts
+        return starts
 
 
 class Matcher:
