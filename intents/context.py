@@ -10,6 +10,7 @@ weights ship beside this file as plain JSON, read into one numpy matrix.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 BUNDLED_MODEL = Path(__file__).with_name("context_model.json")
 _LENGTHS = (4, 8, 16, 32, 64)
+# "27、嘟嘟爸爸 18号楼2单元 两个人": a line of a sign-up list (接龙) opens with its number
+_LIST_ENTRY = re.compile(r"[0-9]{1,3} (?![0-9]|栋|号|单元|楼|幢|座|层)")
 
 
 def features(reply: str, evidence: Evidence) -> set[str]:
@@ -36,6 +39,8 @@ def features(reply: str, evidence: Evidence) -> set[str]:
     found.update([padded[start : start + 2] for start in range(len(padded) - 1)])
     found.update([padded[start : start + 3] for start in range(len(padded) - 2)])
     found.difference_update((" ", "^", "$"))
+    if _LIST_ENTRY.match(reply):
+        found.add("shape:entry")
     found.add(f"len:{next((n for n in _LENGTHS if len(reply) <= n), 'more')}")
     found.update(f"cue:{kind}" for kind in evidence.cues)
     if evidence.resolved:

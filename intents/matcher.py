@@ -64,6 +64,9 @@ class Evidence:
     resolved: bool  # an "it is fixed" cue ends (part of) the story
 
 
+_NO_EVIDENCE = Evidence((), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), False)
+
+
 class _Hit(NamedTuple):  # a tuple: made many times per message, so cheap to make
     start: int
     end: int
@@ -278,8 +281,11 @@ class Matcher:
 
     def evidence(self, reply: str, quoted: str) -> Evidence:
         """What the catalog's phrases and cues say about a normalised message."""
+        hits = self._phrase_hits(reply)
+        if not hits and not quoted:
+            return _NO_EVIDENCE  # a quarter of all messages: no phrase or cue at all
         by_kind: dict[str, list[tuple[_Phrase, _Hit]]] = defaultdict(list)
-        for phrase, hit in self._phrase_hits(reply):
+        for phrase, hit in hits:
             by_kind[phrase.kind].append((phrase, hit))
 
         # "It is fixed" ends a story: what came before it no longer counts. A category's own

@@ -35,8 +35,11 @@ _DIGITS = {
     "九": 9,
 }
 _NUMERAL = re.compile(
-    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)|(?<=单元)[零〇一二三四五六七八九]{3,4}"
+    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|座|单元|楼|层|室)"
+    r"|(?:(?<=单元)|(?<=单元 ))[零〇一二三四五六七八九]{3,4}"
 )
+# "12#楼", "12#2单元", "26#韩先生": in a compound a number marked # is a building
+_BUILDING_MARK = re.compile(r"(?<=[0-9])#楼?")
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +85,8 @@ def chinese_number(numeral: str) -> int:
 
 def split_quote(text: str) -> tuple[str, str]:
     """Split a reply from the message it quotes: WeChat's 「name：…」 and "- - -" blocks."""
+    if "「" not in text and "-" not in text:
+        return text, ""  # most messages quote nothing
     quoted: list[str] = []
     lines = text.splitlines()
     for index in range(len(lines) - 1, -1, -1):
@@ -100,9 +105,14 @@ def normalize(text: str) -> str:
     text = text.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(text) else text
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
     text = to_simplified(text).lower()
-    text = _MENTION.sub(" ", text)
+    # the substitutions are skipped where their character is absent: most messages have none
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
+    if "#" in text:
+        text = _BUILDING_MARK.sub("栋", text)
     text = _KEPT.sub(" ", text)
-    text = _LONE_DASH.sub(" ", text)
+    if "-" in text:
+        text = _LONE_DASH.sub(" ", text)
     text = _REPEATS.sub(r"\1", text)
     text = _NUMERAL.sub(lambda m: str(chinese_number(m.group(0))), text)
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS].strip()

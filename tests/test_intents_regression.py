@@ -1,10 +1,10 @@
 """Regression of the intent engine as the product runs it (catalog and context model), on
 messages it was never trained or tuned on.
 
-`tests/data/heldout_*.jsonl` were written by authors who saw neither the catalog nor the
-training data (`intents/training/`, see its README); nothing is tuned on them. Each threshold
-sits just under what was measured on 2026-12-01, so a change that makes the engine worse on
-new people's messages fails here.
+`tests/data/heldout_*.jsonl` were written on 2026-12-01 by three authors who saw neither the
+catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them
+(the files they replaced became training data). Each threshold sits just under what was
+measured that day, so a change that makes the engine worse on new people's messages fails here.
 """
 
 from __future__ import annotations
@@ -32,21 +32,22 @@ def score(matcher: Matcher, path: Path) -> Report:
 
 
 def test_held_out_reports(matcher: Matcher) -> None:
-    """22 reports of each category and 60 hard negatives from the same chats."""
+    """About 22 reports of each category and 60 hard negatives from the same chats."""
     report = score(matcher, DATA / "heldout_reports.jsonl")
-    assert report.accuracy >= 0.945  # measured 0.956
-    assert report.macro_f1 >= 0.95  # measured 0.961
+    assert report.accuracy >= 0.945  # measured 0.955
+    assert report.macro_f1 >= 0.95  # measured 0.959
     assert report.miss_rate <= 0.035  # measured 0.024
-    assert report.location_accuracy >= 0.97  # measured 1.0
+    assert report.location_accuracy >= 0.98  # measured 0.994
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
+    """A compound's group: greetings, sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.03  # measured 0.020
-    assert report.location_accuracy >= 0.9  # measured 1.0
+    assert report.false_ticket_rate <= 0.04  # measured 0.030
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
+    """Short open-domain chit-chat, including problem words at work, at school, on the road."""
     report = score(matcher, DATA / "heldout_chitchat.jsonl")
     assert report.false_ticket_rate <= 0.02  # measured 0.010
 
