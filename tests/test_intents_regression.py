@@ -35,21 +35,21 @@ def test_held_out_reports(matcher: Matcher) -> None:
     """About 22 reports of each category and 60 hard negatives from the same chats."""
     report = score(matcher, DATA / "heldout_reports.jsonl")
     assert report.accuracy >= 0.945  # measured 0.955
-    assert report.macro_f1 >= 0.95  # measured 0.959
-    assert report.miss_rate <= 0.035  # measured 0.024
+    assert report.macro_f1 >= 0.95  # measured 0.960
+    assert report.miss_rate <= 0.035  # measured 0.027
     assert report.location_accuracy >= 0.98  # measured 0.994
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
     """A compound's group: greetings, sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.04  # measured 0.030
+    assert report.false_ticket_rate <= 0.04  # measured 0.032
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
     """Short open-domain chit-chat, including problem words at work, at school, on the road."""
     report = score(matcher, DATA / "heldout_chitchat.jsonl")
-    assert report.false_ticket_rate <= 0.02  # measured 0.010
+    assert report.false_ticket_rate <= 0.015  # measured 0.007
 
 
 def test_the_training_data_is_learnt(matcher: Matcher) -> None:
