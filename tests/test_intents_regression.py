@@ -2,9 +2,10 @@
 messages it was never trained or tuned on.
 
 `tests/data/heldout_*.jsonl` were written on 2026-12-01 by three authors who saw neither the
-catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them
-(the files they replaced became training data). Each threshold sits just under what was
-measured that day, so a change that makes the engine worse on new people's messages fails here.
+catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them.
+The held-out files they replaced, once looked at, became training data. Each threshold sits just
+under what was measured that day, so a change that makes the engine worse on new people's
+messages fails here.
 """
 
 from __future__ import annotations
@@ -32,24 +33,24 @@ def score(matcher: Matcher, path: Path) -> Report:
 
 
 def test_held_out_reports(matcher: Matcher) -> None:
-    """About 22 reports of each category and 60 hard negatives from the same chats."""
+    """About 21 reports of each category and 60 hard negatives from the same chats."""
     report = score(matcher, DATA / "heldout_reports.jsonl")
-    assert report.accuracy >= 0.945  # measured 0.955
-    assert report.macro_f1 >= 0.95  # measured 0.960
-    assert report.miss_rate <= 0.035  # measured 0.027
-    assert report.location_accuracy >= 0.98  # measured 0.994
+    assert report.accuracy >= 0.95  # measured 0.961
+    assert report.macro_f1 >= 0.955  # measured 0.964
+    assert report.miss_rate <= 0.03  # measured 0.018
+    assert report.location_accuracy >= 0.975  # measured 0.987
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
-    """A compound's group: greetings, sign-ups, notices, fixed problems, problem words in jest."""
+    """Three compounds' groups: sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.04  # measured 0.032
+    assert report.false_ticket_rate <= 0.03  # measured 0.019
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
-    """Short open-domain chit-chat, including problem words at work, at school, on the road."""
+    """Short open-domain chit-chat, some of it with problem words at work, at school, in jest."""
     report = score(matcher, DATA / "heldout_chitchat.jsonl")
-    assert report.false_ticket_rate <= 0.015  # measured 0.007
+    assert report.false_ticket_rate <= 0.01  # measured 0.005
 
 
 def test_the_training_data_is_learnt(matcher: Matcher) -> None:
