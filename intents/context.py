@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 BUNDLED_MODEL = Path(__file__).with_name("context_model.json")
 _LENGTHS = (4, 8, 16, 32, 64)
 # "27、嘟嘟爸爸 18号楼2单元 两个人": a line of a sign-up list (接龙) opens with its number
-_LIST_ENTRY = re.compile(r"[0-9]{1,3} (?![0-9]|栋|号|单元|楼|幢|座|层)")
+_LIST_ENTRY = re.compile(r"[0-9]{1,3} (?![0-9]|栋|号|单元|楼|幢|座|层|点|天|个|月|日|年|分|块|元)")
 
 
 def features(reply: str, evidence: Evidence) -> set[str]:
@@ -71,11 +71,11 @@ class ContextModel:
         self.maybe = maybe  # ... from which the sender is asked to confirm
         self._bias = np.asarray(bias, dtype=np.float64)
         self._rows = {name: row for row, name in enumerate(features)}
+        assert len(self._rows) == len(features), "feature names are unique"
         self._absent = len(self._rows)
-        zero = np.zeros((1, len(self.labels)))
-        self._matrix = np.vstack(
-            [np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.labels)), zero]
-        )
+        weights = np.asarray(matrix, dtype=np.float64).reshape(len(features), len(self.labels))
+        # the row after the last feature is zero: every unknown name reads it
+        self._matrix = np.vstack([weights, np.zeros((1, len(self.labels)))])
 
     @classmethod
     def from_weights(
@@ -104,7 +104,7 @@ class ContextModel:
         # one lookup per name; an unknown one reads the zero row after the last feature
         found = list(map(self._rows.get, names, repeat(self._absent)))
         logits: list[float] = (self._bias + self._matrix.take(found, axis=0).sum(axis=0)).tolist()
-        # 22 numbers: plain floats are quicker than numpy's per-call overhead
+        # one number per label: plain floats are quicker than numpy's per-call overhead
         top = max(logits)
         exps = [exp(logit - top) for logit in logits]
         total = sum(exps)

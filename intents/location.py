@@ -7,26 +7,29 @@ import re
 from intents.model import Location
 
 # Normalised text has ASCII digits (full-width and Chinese numerals are converted before this).
-# Words after a number that make it a quantity, a date or a time, never a place.
-_MEASURE = "米|元|块|年|月|日|号|点|分|斤|个|次|路|人|平|万|度|岁|周|小时|倍|级|多|天(?![天花])"
-_DASHED = re.compile(r"(?<![0-9])([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])")
-# "29-3 电梯又坏了", "9-1 单元": building and unit; "3-5天", "3-5楼" are spans
-_DASHED_PAIR = re.compile(
-    r"(?<![0-9-])([0-9]{1,3})-([0-9]{1,2})(?![0-9-])"
-    rf"(?! ?(?:{_MEASURE}|层|楼(?![前后上下道里门梯顶])))"
+# Words right after a number that make it a quantity, a date or a time, never a room; the
+# lookaheads keep rooms before words that start alike (602次卧, 1202天然气, 1202路由器).
+_MEASURE = (
+    "米|元|块|年|月|日|号(?!房)|点|分|斤|个|次(?!卧)|路(?!由)|人|平(?!台)|万|度|岁|周(?!末)|小时"
+    "|倍|级|多(?!处)|天(?![天花然台井窗])"
 )
-_BUILDING = re.compile(r"(?<![0-9])([0-9]{1,3}) ?(?:号楼|栋|幢|号楼栋|座)")
+_DASHED = re.compile(r"(?<![0-9])([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])")
+# "29-3 电梯又坏了", "9-1 单元…": building and unit, opening the message; dates, scores, prices
+# and spans ("12-25圣诞", "3-5天", "3-5楼道") are not followed by a space, 单元 or the like
+_DASHED_PAIR = re.compile(
+    rf"^([1-9][0-9]{{0,2}})-([0-9]{{1,2}})(?=$| |单元|号|栋|电梯|门口)(?! ?(?:{_MEASURE}))"
+)
+_BUILDING = re.compile(r"(?<![0-9-])([0-9]{1,3}) ?(?:号楼|栋|幢|号楼栋|座(?![的车位a-z]))")
 _UNIT = re.compile(r"(?<![0-9-])([0-9]{1,2}) ?单元")
 # a room number is not a building, a unit, a floor ("楼上" after it is fine) or a quantity
-_NOT_A_ROOM = rf"(?![0-9])(?!号楼|栋|幢|单元|楼(?![上下])|层| ?(?:{_MEASURE}))"
+_NOT_A_ROOM = rf"(?![0-9])(?!号楼|栋|幢|单元|楼(?![上下])|层|{_MEASURE})"
 _ROOM_AFTER = re.compile(r" ?([0-9]{3,4})" + _NOT_A_ROOM)
 _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
-# "我家1502", "住502的", "我在1003", "楼上1202": a flat named by who lives there ("入住" is not)
+# "我家1502", "住在502", "住502的", "我在1003", "楼上1202": a flat named by who lives there
+# ("入住" is moving in)
 _HOME = re.compile(
-    r"(?:我家|我们家|(?<!入)住|我在|我是|楼上|楼下|隔壁|对门|找) ?([0-9]{3,4})" + _NOT_A_ROOM
+    r"(?:我家|我们家|(?<!入)住在?|我在|我是|楼上|楼下|隔壁|对门) ?([0-9]{3,4})" + _NOT_A_ROOM
 )
-
-
 _DIGIT = re.compile(r"[0-9]")
 _NOWHERE = Location()
 
@@ -40,13 +43,13 @@ def extract_location(text: str) -> Location:
         return Location(building=dashed.group(1), unit=dashed.group(2), room=dashed.group(3))
     building = _BUILDING.search(text)
     unit = _UNIT.search(text)
-    pair = None if building or unit else _DASHED_PAIR.search(text)
-    if pair:
-        return Location(building=pair.group(1), unit=pair.group(2))
+    pair = None if building or unit else _DASHED_PAIR.match(text)
     # the flat right after the building or unit is the writer's; "楼上602" may be a neighbour's
-    anchor = unit or building
+    anchor = pair or unit or building
     room = _ROOM_AFTER.match(text, anchor.end()) if anchor else None
     room = room or _ROOM.search(text) or _HOME.search(text)
+    if pair:
+        return Location(pair.group(1), pair.group(2), room.group(1) if room else None)
     return Location(
         building=building.group(1) if building else None,
         unit=unit.group(1) if unit else None,

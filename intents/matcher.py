@@ -40,7 +40,6 @@ _REQUEST_BOOST = 0.25
 _TOPIC_ALONE = 0.55  # below MAYBE
 _EXTRA_HIT = 0.03
 _MEMO_SIZE = 100_000  # bigrams and windows remembered; cleared when full: memory stays bounded
-_UNSEEN = -1.0
 _QUESTION_AFTER = ("吗", "没", "么", "?", "不")
 _NOT_YET = ("没", "能", "会", "才", "时候", "不", "几点", "多久", "何时", "哪天", "请问", "要")
 _NEGATION_GAP = "再会太用也都还就"
@@ -100,6 +99,9 @@ class _Starts(NamedTuple):
     fuzzy: tuple[str, ...]  # long parts holding this bigram, for a fuzzy alignment
 
 
+_UNSEEN = _Starts(False, (), (), ())  # a memo key not looked up yet (None means "nothing here")
+
+
 class _PartIndex:
     """Finds every occurrence of many short strings in a text in one pass over its bigrams."""
 
@@ -130,7 +132,9 @@ class _PartIndex:
         memo, slipped = self._memo, self._slipped
         for start in range(len(text)):
             bigram = text[start : start + 2]
-            starts = memo[bigram] if bigram in memo else self._starts(bigram)
+            starts = memo.get(bigram, _UNSEEN)
+            if starts is _UNSEEN:
+                starts = self._starts(bigram)
             if starts is None:
                 continue
             if starts.single:
@@ -142,8 +146,8 @@ class _PartIndex:
             for part in starts.sounding:
                 window = text[start : start + len(part)]
                 if window != part:
-                    quality = slipped.get((window, part), _UNSEEN)
-                    if quality is _UNSEEN:
+                    quality = slipped.get((window, part))
+                    if quality is None:
                         quality = self._slip_quality(window, part)
                     if quality:
                         found[part].append(_Hit(start, start + len(part), quality))

@@ -15,7 +15,7 @@ MAX_CHARS = 1000
 _QUOTE = re.compile(r"「[^「」]{0,40}?[:：][^「」]*」")
 _SEPARATOR = re.compile(r"^\s*(?:-\s*){3,}$")
 _MENTION = re.compile(r"@[^\s@]{1,24}(?:\s|$)")
-_KEPT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff?!\-]+")
+_KEPT = re.compile(r"[^0-9a-z\u3007\u3400-\u4dbf\u4e00-\u9fff?!\-]+")  # \u3007 is 〇
 _LONE_DASH = re.compile(r"(?<![0-9])-|-(?![0-9])")
 _REPEATS = re.compile(r"([?!])\1+")
 _SPACES = re.compile(r"\s+")
@@ -35,11 +35,12 @@ _DIGITS = {
     "九": 9,
 }
 _NUMERAL = re.compile(
-    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|座|单元|楼|层|室)"
-    r"|(?:(?<=单元)|(?<=单元 ))[零〇一二三四五六七八九]{3,4}"
+    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)"
+    r"|(?:(?<=单元)|(?<=单元 ))[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九])"
 )
-# "12#楼", "12#2单元", "26#韩先生": in a compound a number marked # is a building
-_BUILDING_MARK = re.compile(r"(?<=[0-9])#楼?")
+# "12#楼", "12#2单元", "26#韩先生": in a compound a number marked # is a building ("5#楼道" keeps
+# its 楼道)
+_BUILDING_MARK = re.compile(r"(?<=[0-9])#(?:楼(?![道梯顶上下里门前后]))?")
 
 
 @lru_cache(maxsize=1)
