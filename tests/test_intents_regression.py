@@ -37,14 +37,14 @@ def test_held_out_reports(matcher: Matcher) -> None:
     report = score(matcher, DATA / "heldout_reports.jsonl")
     assert report.accuracy >= 0.95  # measured 0.959
     assert report.macro_f1 >= 0.955  # measured 0.963
-    assert report.miss_rate <= 0.03  # measured 0.018
+    assert report.miss_rate <= 0.03  # measured 0.020
     assert report.location_accuracy >= 0.97  # measured 0.980
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
     """Three compounds' groups: sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.03  # measured 0.019
+    assert report.false_ticket_rate <= 0.03  # measured 0.023
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
