@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
-from handlers.messages import Button
+from handlers.messages import Buttons
 from handlers.polls import GROUP_LANGUAGE, PollDesk
 from handlers.ports import Clock
 from handlers.texts import text
@@ -26,7 +26,6 @@ from storage.repository import Database
 
 log = logging.getLogger(__name__)
 EDIT_INTERVAL = timedelta(seconds=6)  # ≤ 10 edits a minute per ballot; a group allows 20
-Buttons = tuple[tuple[Button, ...], ...]
 
 
 @runtime_checkable

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from handlers.messages import Button
+from handlers.messages import Buttons, buttons_from_json
 from handlers.ports import Clock
 from storage.models import Outbox
 from storage.repository import Database, Store
@@ -34,7 +34,7 @@ class Delivery:
 
     chat_id: str
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Buttons = ()
     invite: str = ""  # a start payload: the front end adds its way into a private chat
     mention: Mention | None = None  # whom the text opens with: the front end notifies them
 
@@ -148,7 +148,7 @@ class Sender:
 
     async def _deliver(self, row: Outbox) -> None:
         """Send one row and record delivered, fell back, retry later or failed."""
-        buttons = tuple(tuple(Button(b["label"], b["data"]) for b in line) for line in row.buttons)
+        buttons = buttons_from_json(row.buttons)
         status, error, retry_after = "delivered", "", None
         sent: tuple[str, str] = ("", "")
         try:

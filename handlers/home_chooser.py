@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from handlers.messages import Button, Reply
+from handlers.messages import Button, Buttons, Reply
 from handlers.registration import HomeClaim, Registrar
 from handlers.texts import text
 from handlers.tickets import TicketDesk
@@ -24,7 +24,7 @@ from storage.repository import Store
 PER_ROW = 4
 
 
-def _rows(buttons: Sequence[Button]) -> tuple[tuple[Button, ...], ...]:
+def _rows(buttons: Sequence[Button]) -> Buttons:
     """Buttons laid out PER_ROW to a row."""
     return tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
 

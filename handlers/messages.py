@@ -16,6 +16,19 @@ class Button:
     data: str
 
 
+Buttons = tuple[tuple[Button, ...], ...]  # rows of buttons, as a chat shows them
+
+
+def buttons_to_json(buttons: Buttons) -> list[list[dict[str, str]]]:
+    """Rows of buttons in the shape the outbox stores."""
+    return [[{"label": b.label, "data": b.data} for b in row] for row in buttons]
+
+
+def buttons_from_json(rows: list[list[dict[str, str]]]) -> Buttons:
+    """Inverse of buttons_to_json."""
+    return tuple(tuple(Button(b["label"], b["data"]) for b in row) for row in rows)
+
+
 @dataclass(frozen=True, slots=True)
 class Inbound:
     """One thing a person did in a chat: wrote text, sent a photo, or pressed a button."""
@@ -39,7 +52,7 @@ class Reply:
     """An immediate answer to the person acting (not a notification: no outbox)."""
 
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Buttons = ()
     alert: bool = False  # for a button press: show as an alert rather than a message
     quote: bool = True  # in a group, answer as a reply to the person's message
     phone_button: str = ""  # label of a "share my phone number" button to offer, if any
@@ -55,5 +68,5 @@ class Outbound:
     person_id: int | None = None
     platform: str | None = None
     chat_id: str | None = None
-    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    buttons: Buttons = field(default=())
     group_text: str = ""

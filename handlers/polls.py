@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from handlers.messages import Button
+from handlers.messages import Button, Buttons, buttons_to_json
 from handlers.rules.poll_form import PollForm, Scope
 from handlers.rules.tickets import Refusal
 from handlers.rules.voting import Result, Rule, Sides, Test, Voter, exact_area, tally
@@ -435,9 +435,7 @@ class PollDesk:
         )
 
     @staticmethod
-    def ballot(
-        poll: Poll, language: str, counts: dict[int, int] | None = None
-    ) -> tuple[tuple[Button, ...], ...]:
+    def ballot(poll: Poll, language: str, counts: dict[int, int] | None = None) -> Buttons:
         """One button per option, two a row; with live counts once there are votes."""
         buttons = [
             Button(
@@ -595,7 +593,7 @@ class PollDesk:
         to: Chat | Person,
         body: str,
         now: datetime,
-        buttons: tuple[tuple[Button, ...], ...] = (),
+        buttons: Buttons = (),
     ) -> Outbox:
         """Queue a message to a group chat, or privately to a person (with no group fallback:
         the group gets its own count)."""
@@ -607,7 +605,7 @@ class PollDesk:
             chat_id=chat.chat_id if chat else None,
             poll_id=poll.id,
             text=body,
-            buttons=[[{"label": b.label, "data": b.data} for b in line] for line in buttons],
+            buttons=buttons_to_json(buttons),
             created_at=now,
             next_attempt_at=now,
         )

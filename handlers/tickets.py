@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.messages import Button
+from handlers.messages import Button, Buttons, buttons_to_json
 from handlers.rules.duplicates import same_place
 from handlers.rules.sla import Clocked, due_step, next_check
 from handlers.rules.tickets import MAX_LEVEL, Action, Rating, Refusal, Role, State, decide
@@ -333,7 +333,7 @@ class TicketDesk:
         return steps
 
     # internals --------------------------------------------------------------------------------
-    def leader_buttons(self, ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
+    def leader_buttons(self, ticket: Ticket, language: str) -> Buttons:
         """The ticket loop's action buttons for a leader, with the ticket number in their data."""
         return tuple(
             tuple(
@@ -342,9 +342,7 @@ class TicketDesk:
             for row in LEADER_ACTIONS
         )
 
-    def current_buttons(
-        self, ticket: Ticket, roles: frozenset[Role], language: str
-    ) -> tuple[tuple[Button, ...], ...]:
+    def current_buttons(self, ticket: Ticket, roles: frozenset[Role], language: str) -> Buttons:
         """The leader buttons that still apply: the ticket's state and the person's roles."""
         rows = []
         for row in self.leader_buttons(ticket, language):
@@ -382,7 +380,7 @@ class TicketDesk:
                     person_id=person.id,
                     ticket_id=ticket.id,
                     text=body,
-                    buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
+                    buttons=buttons_to_json(buttons),
                     edit_of=card.id,
                     created_at=now,
                     next_attempt_at=now,
@@ -395,7 +393,7 @@ class TicketDesk:
         return person.name if person else text(language, "report.no_leader")
 
     @staticmethod
-    def rating_buttons(ticket: Ticket, language: str) -> tuple[tuple[Button, ...], ...]:
+    def rating_buttons(ticket: Ticket, language: str) -> Buttons:
         """满意 / 基本满意 / 不满意."""
         return (
             tuple(
@@ -538,7 +536,7 @@ class TicketDesk:
         ticket: Ticket,
         key: str,
         now: datetime,
-        buttons: tuple[tuple[Button, ...], ...] = (),
+        buttons: Buttons = (),
         card: bool = False,
         **params: object,
     ) -> None:
@@ -558,7 +556,7 @@ class TicketDesk:
                 person_id=person.id,
                 ticket_id=ticket.id,
                 text=body,
-                buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
+                buttons=buttons_to_json(buttons),
                 group_text=text(
                     language,
                     "leader.group_invite" if card else "update.group_news",

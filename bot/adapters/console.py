@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.delivery import Delivery
-from handlers.messages import Button, Inbound, Reply
+from handlers.messages import Button, Buttons, Inbound, Reply
 
 PLATFORM = "console"
 
 
-def render(text: str, buttons: tuple[tuple[Button, ...], ...]) -> str:
+def render(text: str, buttons: Buttons) -> str:
     """Text followed by its buttons, numbered from 1: [1] 受理  [2] 进度."""
     flat = [button for row in buttons for button in row]
     if not flat:
@@ -39,9 +39,7 @@ class ConsoleFrontend:
         self._message_ids += 1
         return str(self._message_ids)
 
-    def show(
-        self, chat_id: str, mark: str, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
-    ) -> None:
+    def show(self, chat_id: str, mark: str, text: str, buttons: Buttons = ()) -> None:
         """Print one message of the bot in a chat."""
         if buttons:
             self.buttons[chat_id] = [button for row in buttons for button in row]

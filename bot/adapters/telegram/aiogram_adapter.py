@@ -29,10 +29,11 @@ from aiogram.types import (
     Update,
 )
 
-from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, NotEditable, TelegramFrontend
+from bot.adapters.telegram.base import ALLOWED_UPDATES, NotEditable, TelegramFrontend
 from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
+from handlers.messages import Buttons
 from handlers.router import Router
 from storage.media import MediaStore
 

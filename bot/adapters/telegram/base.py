@@ -20,14 +20,13 @@ from bot.adapters.telegram.translate import (
 from bot.dedup import UpdateLog
 from bot.delivery import Delivery
 from bot.ratelimit import Limits, RateLimiter
-from handlers.messages import Button, Reply
+from handlers.messages import Buttons, Reply
 from handlers.router import Router
 from storage.media import MediaError, MediaStore
 
 log = logging.getLogger(__name__)
 TELEGRAM_LIMITS = Limits(overall_per_second=30, per_chat_interval=1.0, group_per_minute=20)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer"]
-Buttons = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)

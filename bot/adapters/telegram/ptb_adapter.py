@@ -19,10 +19,11 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.adapters.telegram.base import ALLOWED_UPDATES, Buttons, NotEditable, TelegramFrontend
+from bot.adapters.telegram.base import ALLOWED_UPDATES, NotEditable, TelegramFrontend
 from bot.adapters.telegram.translate import reply_markup
 from bot.dedup import UpdateLog
 from bot.delivery import TemporaryFailure, Unreachable
+from handlers.messages import Buttons
 from handlers.router import Router
 from storage.media import MediaStore
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.delivery import Mention
-from handlers.messages import Button, Inbound
+from handlers.messages import Buttons, Inbound
 from handlers.polls import native_answer_data
 
 PLATFORM = "telegram"
@@ -116,9 +116,7 @@ def _inbound(
     )
 
 
-def reply_markup(
-    buttons: tuple[tuple[Button, ...], ...], phone_button: str = ""
-) -> dict[str, Any] | None:
+def reply_markup(buttons: Buttons, phone_button: str = "") -> dict[str, Any] | None:
     """Bot API reply_markup: an inline keyboard (callback data is at most 64 bytes), or a
     one-time keyboard with the share-my-phone button, or nothing."""
     if buttons:

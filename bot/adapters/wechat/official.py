@@ -21,10 +21,10 @@ from wechatpy.utils import check_signature
 from bot.adapters.splitting import split_text
 from bot.adapters.wechat.api import ApiError
 from bot.adapters.wechat.callbacks import Refused, Wiring, check_fresh
-from bot.adapters.wechat.render import Buttons, with_choices
+from bot.adapters.wechat.render import with_choices
 from bot.delivery import Delivery, TemporaryFailure, Unreachable, Waiting
 from bot.ratelimit import Limits, RateLimiter
-from handlers.messages import Inbound, Reply
+from handlers.messages import Buttons, Inbound, Reply
 from handlers.texts import DEFAULT_LANGUAGE, text
 
 log = logging.getLogger(__name__)

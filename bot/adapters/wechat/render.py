@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.messages import Button
+from handlers.messages import Buttons
 from handlers.texts import text
-
-Buttons = tuple[tuple[Button, ...], ...]
 
 
 def choices(buttons: Buttons, language: str) -> tuple[str, list[str]]:

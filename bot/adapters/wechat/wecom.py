@@ -21,10 +21,10 @@ from wechatpy.messages import BaseMessage
 from bot.adapters.splitting import split_text
 from bot.adapters.wechat.api import ApiError
 from bot.adapters.wechat.callbacks import Wiring, check_fresh
-from bot.adapters.wechat.render import Buttons, with_choices
+from bot.adapters.wechat.render import with_choices
 from bot.delivery import Delivery, TemporaryFailure, Unreachable
 from bot.ratelimit import Limits, RateLimiter
-from handlers.messages import Button, Inbound, Reply
+from handlers.messages import Button, Buttons, Inbound, Reply
 from handlers.polls import ballot_poll
 from handlers.texts import DEFAULT_LANGUAGE, text
 
