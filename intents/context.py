@@ -31,9 +31,9 @@ _LENGTHS = (4, 8, 16, 32, 64)
 _LIST_ENTRY = re.compile(r"[0-9]{1,3} (?![0-9]|栋|号|单元|楼|幢|座|层|点|天|个|月|日|年|分|块|元)")
 
 
-def features(reply: str, evidence: Evidence) -> set[str]:
+def features(reply: str, evidence: Evidence, emoji: Iterable[str]) -> set[str]:
     """The model's inputs for one normalised message: its character n-grams as they are (they
-    never hold a colon), and the matcher's evidence as `kind:value`."""
+    never hold a colon), its emoji, and the matcher's evidence as `kind:value`."""
     padded = f"^{reply}$"
     found = set(padded)
     found.update([padded[start : start + 2] for start in range(len(padded) - 1)])
@@ -42,6 +42,7 @@ def features(reply: str, evidence: Evidence) -> set[str]:
     if _LIST_ENTRY.match(reply):
         found.add("shape:entry")
     found.add(f"len:{next((n for n in _LENGTHS if len(reply) <= n), 'more')}")
+    found.update(f"emoji:{mark}" for mark in emoji)
     found.update(f"cue:{kind}" for kind in evidence.cues)
     if evidence.resolved:
         found.add("cue:over")

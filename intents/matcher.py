@@ -274,14 +274,14 @@ class Matcher:
 
     def match(self, text: str) -> Intent:
         """Classify one raw message."""
-        reply, quoted = prepare(text)
+        reply, quoted, emoji = prepare(text)
         location = extract_location(reply) or extract_location(quoted)
         if _NOTICE_HEAD.match(text):
             return Intent(NONE, 1.0, "none", location=location)
         evidence = self.evidence(reply, quoted)
         if self.context is None:
             return self._decide_by_rules(evidence, location)
-        return self._decide_in_context(reply, evidence, location)
+        return self._decide_in_context(features(reply, evidence, emoji), evidence, location)
 
     def evidence(self, reply: str, quoted: str) -> Evidence:
         """What the catalog's phrases and cues say about a normalised message."""
@@ -398,12 +398,12 @@ class Matcher:
         """An urgent category, or an urgent cue of this category in the message."""
         return category in self._urgent_categories or category in evidence.urgent
 
-    def _decide_in_context(self, reply: str, evidence: Evidence, location: Location) -> Intent:
-        """The context model's reading of the evidence; categories it was never trained on
-        (a deployment's own) keep their rule score, scaled by how much the text reads as a
-        report."""
+    def _decide_in_context(self, names: set[str], evidence: Evidence, location: Location) -> Intent:
+        """The context model's reading of the message's features; categories it was never
+        trained on (a deployment's own) keep their rule score, scaled by how much the text
+        reads as a report."""
         assert self.context is not None
-        probabilities = self.context.probabilities(features(reply, evidence))
+        probabilities = self.context.probabilities(names)
         chances = {label: probabilities[index] for index, label in self._known}
         report = sum(chances.values())
         for category, score in evidence.ranked:
@@ -426,7 +426,7 @@ class Matcher:
 
     def location(self, text: str) -> Location:
         """The location named in a message, whatever its category."""
-        reply, quoted = prepare(text)
+        reply, quoted, _ = prepare(text)
         return extract_location(reply) or extract_location(quoted)
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import opencc
 
@@ -19,6 +20,8 @@ _KEPT = re.compile(r"[^0-9a-z\u3007\u3400-\u4dbf\u4e00-\u9fff?!\-]+")  # \u3007 
 _LONE_DASH = re.compile(r"(?<![0-9])-|-(?![0-9])")
 _REPEATS = re.compile(r"([?!])\1+")
 _SPACES = re.compile(r"\s+")
+# pictographs and symbols (skin tones and variation selectors left out: they only modify one)
+_EMOJI = re.compile("[\U0001f300-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
 
 _DIGITS = {
     "零": 0,
@@ -119,11 +122,20 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS].strip()
 
 
-def prepare(text: str) -> tuple[str, str]:
-    """Normalised reply and normalised quoted text of one raw message."""
+class Prepared(NamedTuple):
+    """One raw message as the matcher reads it."""
+
+    reply: str  # normalised
+    quoted: str  # the message it replies to, normalised
+    # the reply's emoji, which normalisation drops though "😂" says "a joke" as plainly as words
+    emoji: frozenset[str]
+
+
+def prepare(text: str) -> Prepared:
+    """Normalised reply and quoted text of one raw message, and the reply's emoji."""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
     reply, quoted = split_quote(text)
-    return normalize(reply), normalize(quoted)
+    return Prepared(normalize(reply), normalize(quoted), frozenset(_EMOJI.findall(reply)))
 
 
 def _has_surrogates(text: str) -> bool:

@@ -56,11 +56,12 @@ def test_the_file_round_trips() -> None:
 
 
 def test_features_are_n_grams_and_evidence(matcher: Matcher) -> None:
-    reply, quoted = prepare("楼顶又漏水了")
-    names = features(reply, matcher.evidence(reply, quoted))
+    reply, quoted, emoji = prepare("楼顶又漏水了😭")
+    names = features(reply, matcher.evidence(reply, quoted), emoji)
     assert {"^楼", "漏水", "漏水了", "了$"} <= names
     assert "strong:water_leak" in names
     assert "rank0:water_leak" in names
+    assert "emoji:😭" in names
     assert not any(" " in name for name in names)
 
 

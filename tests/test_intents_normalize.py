@@ -16,7 +16,17 @@ def test_normalize_is_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
 def test_any_code_point_sequence_is_accepted(text: str) -> None:
     assert isinstance(normalize(text), str)
-    assert all(isinstance(part, str) for part in prepare(text))
+    reply, quoted, emoji = prepare(text)
+    assert isinstance(reply, str) and isinstance(quoted, str)
+    assert all(len(mark) == 1 for mark in emoji)
+
+
+def test_the_reply_keeps_its_emoji_apart() -> None:
+    """Normalisation drops emoji, but the reply's own are kept aside: 😂 marks a joke."""
+    prepared = prepare("「王姐：电梯又坏了😡」笑死，比装修还吵😂😂👍🏻")
+    assert prepared.reply == "笑死 比装修还吵"
+    assert prepared.quoted == "王姐 电梯又坏了"
+    assert prepared.emoji == {"😂", "👍"}  # not the quote's 😡, nor the skin tone
 
 
 def test_hostile_inputs() -> None:

@@ -1,11 +1,11 @@
 """Regression of the intent engine as the product runs it (catalog and context model), on
 messages it was never trained or tuned on.
 
-`tests/data/heldout_*.jsonl` were written on 2026-12-01 by three authors who saw neither the
+`tests/data/heldout_*.jsonl` were written on 2026-12-01 by four authors who saw neither the
 catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them.
 The held-out files they replaced, once looked at, became training data. Each threshold sits just
 under what was measured that day, so a change that makes the engine worse on new people's
-messages fails here.
+messages fails here. Accuracy on reports is under the 0.95 the engine aims at.
 """
 
 from __future__ import annotations
@@ -35,22 +35,22 @@ def score(matcher: Matcher, path: Path) -> Report:
 def test_held_out_reports(matcher: Matcher) -> None:
     """About 21 reports of each category and 60 hard negatives from the same chats."""
     report = score(matcher, DATA / "heldout_reports.jsonl")
-    assert report.accuracy >= 0.95  # measured 0.959
-    assert report.macro_f1 >= 0.955  # measured 0.963
-    assert report.miss_rate <= 0.03  # measured 0.020
-    assert report.location_accuracy >= 0.97  # measured 0.980
+    assert report.accuracy >= 0.94  # measured 0.942
+    assert report.macro_f1 >= 0.94  # measured 0.945
+    assert report.miss_rate <= 0.03  # measured 0.023
+    assert report.location_accuracy >= 0.97  # measured 0.981
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
     """Three compounds' groups: sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.03  # measured 0.023
+    assert report.false_ticket_rate <= 0.01  # measured 0.009 (4 of 460)
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
     """Short open-domain chit-chat, some of it with problem words at work, at school, in jest."""
     report = score(matcher, DATA / "heldout_chitchat.jsonl")
-    assert report.false_ticket_rate <= 0.01  # measured 0.005
+    assert report.false_ticket_rate <= 0.005  # measured 0.003 (2 of 581)
 
 
 def test_the_training_data_is_learnt(matcher: Matcher) -> None:
