@@ -13,12 +13,16 @@ _MEASURE = (
     "米|元|块|年|月|日|号(?!房)|点|分|斤|个|次(?!卧)|路(?!由)|人|平(?!台)|万|度|岁|周(?!末)|小时"
     "|倍|级|多(?!处)|天(?![天花然台井窗])"
 )
-_DASHED = re.compile(r"(?<![0-9])([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])")
-# "29-3 电梯又坏了", "9-1 单元…": building and unit, opening the message; dates, scores, prices
-# and spans ("12-25圣诞", "3-5天", "3-5楼道") are not followed by a space, 单元 or the like
+# "29-3-502", but not a parcel's pick-up code (取件码3-2-5018)
+_DASHED = re.compile(r"(?<![0-9码])([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])")
+# "29-3 电梯又坏了", "接龙 5-2 邵", "灭火器过期了 9-1的": building and unit, opening the message
+# or a clause; dates, scores, prices and spans ("12-25圣诞", "3-5天", "3-5楼道") are not followed
+# by a space, 单元 or the like
 _DASHED_PAIR = re.compile(
-    rf"^([1-9][0-9]{{0,2}})-([0-9]{{1,2}})(?=$| |单元|号|栋|电梯|门口)(?! ?(?:{_MEASURE}))"
+    rf"(?:^|(?<=[^0-9] ))([1-9][0-9]{{0,2}})-([0-9]{{1,2}})"
+    rf"(?=$| |单元|号|栋|电梯|门口|楼下|楼前|的)(?! ?(?:{_MEASURE}))"
 )
+_DASHED_UNIT = re.compile(r"(?<![0-9-])([1-9][0-9]{0,2})-([0-9]{1,2})(?=单元)")  # 在3-2单元附近
 _BUILDING = re.compile(r"(?<![0-9-])([0-9]{1,3}) ?(?:号楼|栋|幢|号楼栋|座(?![的车位a-z]))")
 _UNIT = re.compile(r"(?<![0-9-])([0-9]{1,2}) ?单元")
 # a room number is not a building, a unit, a floor ("楼上" after it is fine) or a quantity
@@ -28,8 +32,12 @@ _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
 # "我家1502", "住在502", "住502的", "我在1003", "楼上1202": a flat named by who lives there
 # ("入住" is moving in)
 _HOME = re.compile(
-    r"(?:我家|我们家|(?<!入)住在?|我在|我是|楼上|楼下|隔壁|对门) ?([0-9]{3,4})" + _NOT_A_ROOM
+    r"(?:我家|我们家|(?<!入)住在?|我在|我是|楼上|楼下|隔壁|对门|在(?=[0-9]{3,4}门口)) ?([0-9]{3,4})"
+    + _NOT_A_ROOM
 )
+# "1202的狗", "1802把走廊封了", "1402+1": a message opening with a flat number (a floor, then a
+# door 01 to 12: not 500, 1000 or 2024)
+_OPENING_ROOM = re.compile(r"^([1-9][0-9]?(?:0[1-9]|1[0-2]))(?=的|把|是|家|能| |$)")
 _DIGIT = re.compile(r"[0-9]")
 _NOWHERE = Location()
 
@@ -43,11 +51,11 @@ def extract_location(text: str) -> Location:
         return Location(building=dashed.group(1), unit=dashed.group(2), room=dashed.group(3))
     building = _BUILDING.search(text)
     unit = _UNIT.search(text)
-    pair = None if building or unit else _DASHED_PAIR.match(text)
+    pair = None if building or unit else _DASHED_PAIR.search(text) or _DASHED_UNIT.search(text)
     # the flat right after the building or unit is the writer's; "楼上602" may be a neighbour's
     anchor = pair or unit or building
     room = _ROOM_AFTER.match(text, anchor.end()) if anchor else None
-    room = room or _ROOM.search(text) or _HOME.search(text)
+    room = room or _ROOM.search(text) or _HOME.search(text) or _OPENING_ROOM.match(text)
     if pair:
         return Location(pair.group(1), pair.group(2), room.group(1) if room else None)
     return Location(

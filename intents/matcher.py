@@ -380,7 +380,7 @@ class Matcher:
         alternatives = tuple(Alternative(c, min(s, 1.0)) for c, s in ranked[1:4])
         request = best in evidence.requested
         cues = evidence.cues
-        suppressed = ("notice" in cues and not request) or (
+        suppressed = (("notice" in cues or "elsewhere" in cues) and not request) or (
             ("praise" in cues or "bot" in cues) and best not in evidence.strong
         )
         if suppressed or score < MAYBE:

@@ -37,8 +37,10 @@ _DIGITS = {
     "八": 8,
     "九": 9,
 }
+_TENS = {"廿": 20, "卅": 30}  # "廿五栋" is 25
 _NUMERAL = re.compile(
-    r"[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)"
+    r"[廿卅][一二三四五六七八九]?(?=号楼|号|栋|幢|单元|楼|层|室)"
+    r"|[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)"
     r"|(?:(?<=单元)|(?<=单元 ))[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九])"
 )
 # "12#楼", "12#2单元", "26#韩先生": in a compound a number marked # is a building ("5#楼道" keeps
@@ -68,7 +70,9 @@ def to_simplified(text: str) -> str:
 
 
 def chinese_number(numeral: str) -> int:
-    """Value of a Chinese numeral such as 二十九, 十五, 一百零二 or digit-by-digit 五零二."""
+    """Value of a Chinese numeral such as 二十九, 十五, 廿五, 一百零二 or digit-by-digit 五零二."""
+    if numeral[0] in _TENS:
+        return _TENS[numeral[0]] + (_DIGITS[numeral[1]] if len(numeral) > 1 else 0)
     if not any(ch in "十百" for ch in numeral):
         value = 0
         for ch in numeral:

@@ -18,6 +18,7 @@ cues:
   notice: [通知, 抱歉]
   bot: [机器人]
   negation: [不, 没]
+  elsewhere: [我们公司, 老家]
 categories:
   - id: water_leak
     names: {zh-CN: 漏水渗水}
@@ -118,6 +119,7 @@ def test_a_real_word_that_sounds_like_a_problem_needs_other_evidence(matcher: Ma
         "明天装修可能会漏水，先说声抱歉",  # an apology in advance
         "谢谢物业，电梯挺好",  # praise
         "机器人你好",  # the bot itself
+        "我们公司楼顶漏水了，今天在家办公",  # somewhere else
     ],
 )
 def test_chatter_stays_none(matcher: Matcher, text: str) -> None:
@@ -129,6 +131,10 @@ def test_fixed_then_broken_again_is_a_report(matcher: Matcher) -> None:
     assert matcher.match("电梯修好了吗").category == "elevator"  # a question, not a fix
     # power's own "fixed" cue does not end another category's story
     assert matcher.match("来电了 可是楼顶还在漏水").category == "water_leak"
+
+
+def test_somewhere_else_with_a_plea_is_still_a_report(matcher: Matcher) -> None:
+    assert matcher.match("老家回来发现家里又漏水了").category == "water_leak"
 
 
 def test_urgency_and_location(matcher: Matcher) -> None:
