@@ -5,8 +5,7 @@ messages it was never trained or tuned on.
 catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them.
 The held-out files they replaced, once looked at, became training data. Each threshold sits just
 under what was measured that day, so a change that makes the engine worse on new people's
-messages fails here. Accuracy on reports, false tickets on group chatter and the places named in
-chatter are short of what the engine aims at (0.95, 1%, 0.95).
+messages fails here. The places named in chatter lines are read less well than those in reports.
 """
 
 from __future__ import annotations
@@ -36,23 +35,23 @@ def score(matcher: Matcher, path: Path) -> Report:
 def test_held_out_reports(matcher: Matcher) -> None:
     """About 21 reports of each category and 60 hard negatives from the same chats."""
     report = score(matcher, DATA / "heldout_reports.jsonl")
-    assert report.accuracy >= 0.945  # measured 0.946
-    assert report.macro_f1 >= 0.95  # measured 0.951
-    assert report.miss_rate <= 0.03  # measured 0.026
+    assert report.accuracy >= 0.95  # measured 0.951
+    assert report.macro_f1 >= 0.95  # measured 0.954
+    assert report.miss_rate <= 0.03  # measured 0.023
     assert report.location_accuracy >= 0.99  # measured 0.994
 
 
 def test_held_out_group_chatter(matcher: Matcher) -> None:
     """Three compounds' groups: sign-ups, notices, fixed problems, problem words in jest."""
     report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.011  # measured 0.011 (5 of 460)
+    assert report.false_ticket_rate <= 0.005  # measured 0.004 (2 of 460)
     assert report.location_accuracy >= 0.75  # measured 0.781 (25 of the 32 places named)
 
 
 def test_held_out_chit_chat(matcher: Matcher) -> None:
     """Short open-domain chit-chat, some of it with problem words at work, at school, in jest."""
     report = score(matcher, DATA / "heldout_chitchat.jsonl")
-    assert report.false_ticket_rate <= 0.004  # measured 0.003 (2 of 581)
+    assert report.false_ticket_rate <= 0.002  # measured 0.002 (1 of 581)
 
 
 def test_the_training_data_is_learnt(matcher: Matcher) -> None:
