@@ -1,11 +1,12 @@
 """Regression of the intent engine as the product runs it (catalog and context model), on
 messages it was never trained or tuned on.
 
-`tests/data/heldout_*.jsonl` were written on 2026-12-01 by four authors who saw neither the
-catalog nor the training data (`intents/training/`, see its README); nothing is tuned on them.
-The held-out files they replaced, once looked at, became training data. Each threshold sits just
-under what was measured that day, so a change that makes the engine worse on new people's
-messages fails here. The places named in chatter lines are read less well than those in reports.
+`tests/data/heldout_*.jsonl` were written on 2026-12-01 by authors who saw neither the catalog
+nor the training data (`intents/training/`, see its README); nothing is tuned on them. The first
+set was scored four times while training authors were added; the `confirm` set was written
+afterwards by three more authors and scored once. The held-out files they replaced, once looked
+at, became training data. Each threshold sits just under what was measured that day, so a change
+that makes the engine worse on new people's messages fails here.
 """
 
 from __future__ import annotations
@@ -32,26 +33,58 @@ def score(matcher: Matcher, path: Path) -> Report:
     return evaluate(matcher, examples)
 
 
-def test_held_out_reports(matcher: Matcher) -> None:
+@pytest.mark.parametrize(
+    ("name", "accuracy", "macro_f1", "miss_rate", "location"),
+    [
+        # scored four times: measured 0.951, 0.954, 0.023, 0.994
+        ("heldout_reports.jsonl", 0.95, 0.95, 0.03, 0.99),
+        # scored once, at the end: measured 0.960, 0.966, 0.027, 1.000 (159 of 159)
+        ("heldout_confirm_reports.jsonl", 0.955, 0.96, 0.03, 0.99),
+    ],
+)
+def test_held_out_reports(
+    matcher: Matcher, name: str, accuracy: float, macro_f1: float, miss_rate: float, location: float
+) -> None:
     """About 21 reports of each category and 60 hard negatives from the same chats."""
-    report = score(matcher, DATA / "heldout_reports.jsonl")
-    assert report.accuracy >= 0.95  # measured 0.951
-    assert report.macro_f1 >= 0.95  # measured 0.954
-    assert report.miss_rate <= 0.03  # measured 0.023
-    assert report.location_accuracy >= 0.99  # measured 0.994
+    report = score(matcher, DATA / name)
+    assert report.accuracy >= accuracy
+    assert report.macro_f1 >= macro_f1
+    assert report.miss_rate <= miss_rate
+    assert report.location_accuracy >= location
 
 
-def test_held_out_group_chatter(matcher: Matcher) -> None:
+@pytest.mark.parametrize(
+    ("name", "false_tickets", "location"),
+    [
+        # measured 0.004 (2 of 460) and 0.781 (25 of the 32 places named)
+        ("heldout_chatter.jsonl", 0.005, 0.75),
+        # measured 0.009 (4 of 450) and 0.957 (22 of 23)
+        ("heldout_confirm_chatter.jsonl", 0.01, 0.95),
+    ],
+)
+def test_held_out_group_chatter(
+    matcher: Matcher, name: str, false_tickets: float, location: float
+) -> None:
     """Three compounds' groups: sign-ups, notices, fixed problems, problem words in jest."""
-    report = score(matcher, DATA / "heldout_chatter.jsonl")
-    assert report.false_ticket_rate <= 0.005  # measured 0.004 (2 of 460)
-    assert report.location_accuracy >= 0.75  # measured 0.781 (25 of the 32 places named)
+    report = score(matcher, DATA / name)
+    assert report.false_ticket_rate <= false_tickets
+    assert report.location_accuracy >= location
 
 
-def test_held_out_chit_chat(matcher: Matcher) -> None:
+@pytest.mark.parametrize(
+    ("name", "false_tickets"),
+    [
+        ("heldout_chitchat.jsonl", 0.002),  # measured 0.002 (1 of 581)
+        (
+            "heldout_confirm_chitchat.jsonl",
+            0.008,
+        ),  # measured 0.007 (3 of 404), over the 0.5% aimed at
+    ],
+)
+def test_held_out_chit_chat(matcher: Matcher, name: str, false_tickets: float) -> None:
     """Short open-domain chit-chat, some of it with problem words at work, at school, in jest."""
-    report = score(matcher, DATA / "heldout_chitchat.jsonl")
-    assert report.false_ticket_rate <= 0.002  # measured 0.002 (1 of 581)
+    report = score(matcher, DATA / name)
+    assert report.false_ticket_rate <= false_tickets
 
 
 def test_the_training_data_is_learnt(matcher: Matcher) -> None:
