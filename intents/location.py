@@ -13,16 +13,19 @@ _MEASURE = (
     "米|元|块|年|月|日|号(?!房)|点|分|斤|个|次(?!卧)|路(?!由)|人|平(?!台)|万|度|岁|周(?!末)|小时"
     "|倍|级|多(?!处)|天(?![天花然台井窗])"
 )
-# "29-3-502", but not a parcel's pick-up code (取件码3-2-5018)
-_DASHED = re.compile(r"(?<![0-9码])([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])")
-# "29-3 电梯又坏了", "接龙 5-2 邵", "灭火器过期了 9-1的": building and unit, opening the message
-# or a clause; dates, scores, prices and spans ("12-25圣诞", "3-5天", "3-5楼道") are not followed
-# by a space, 单元 or the like
-_DASHED_PAIR = re.compile(
-    rf"(?:^|(?<=[^0-9] ))([1-9][0-9]{{0,2}})-([0-9]{{1,2}})"
-    rf"(?=$| |单元|号|栋|电梯|门口|楼下|楼前|的)(?! ?(?:{_MEASURE}))"
+# "29-3-502", but not a parcel's pick-up code ("取件码:3-2-5018")
+_DASHED = re.compile(
+    r"(?<![0-9])(?<!件码)(?<!件码 )(?<!货码)(?<!货码 )"
+    r"([0-9]{1,3})-([0-9]{1,2})-([0-9]{3,4})(?![0-9])"
 )
-_DASHED_UNIT = re.compile(r"(?<![0-9-])([1-9][0-9]{0,2})-([0-9]{1,2})(?=单元)")  # 在3-2单元附近
+# "29-3 电梯又坏了", "2-1楼下有辆车": building and unit, opening the message; dates, scores,
+# prices and spans ("12-25圣诞", "3-5天", "3-5楼道") are not followed by a space, 单元 or the like
+_DASHED_PAIR = re.compile(
+    rf"^([1-9][0-9]{{0,2}})-([0-9]{{1,2}})"
+    rf"(?=$| |单元|号|栋|电梯|门口|楼下|楼前)(?! ?(?:{_MEASURE}))"
+)
+# anywhere, a pair right before a part of the building: "在3-2单元附近", "就在 9-1 楼下"
+_DASHED_UNIT = re.compile(r"(?<![0-9-])([1-9][0-9]{0,2})-([0-9]{1,2}) ?(?=单元|楼下|楼前|门口)")
 _BUILDING = re.compile(r"(?<![0-9-])([0-9]{1,3}) ?(?:号楼|栋|幢|号楼栋|座(?![的车位a-z]))")
 _UNIT = re.compile(r"(?<![0-9-])([0-9]{1,2}) ?单元")
 # a room number is not a building, a unit, a floor ("楼上" after it is fine) or a quantity
@@ -32,12 +35,14 @@ _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
 # "我家1502", "住在502", "住502的", "我在1003", "楼上1202": a flat named by who lives there
 # ("入住" is moving in)
 _HOME = re.compile(
-    r"(?:我家|我们家|(?<!入)住在?|我在|我是|楼上|楼下|隔壁|对门|在(?=[0-9]{3,4}门口)) ?([0-9]{3,4})"
-    + _NOT_A_ROOM
+    r"(?:我家|我们家|(?<!入)住在?|我在|我是|楼上|楼下|隔壁|对门|在(?=[1-9][0-9]?0[1-9]门口))"
+    r" ?([0-9]{3,4})" + _NOT_A_ROOM
 )
-# "1202的狗", "1802把走廊封了", "1402+1": a message opening with a flat number (a floor, then a
-# door 01 to 12: not 500, 1000 or 2024)
-_OPENING_ROOM = re.compile(r"^([1-9][0-9]?(?:0[1-9]|1[0-2]))(?=的|把|是|家|能| |$)")
+# "1202的狗", "1802把走廊封了", "1402+1": a message opening with a flat number, a floor then a
+# door 01 to 09 (not 500, 1111 or 110), and no year (2008的奥运) or quantity (1208 块)
+_OPENING_ROOM = re.compile(
+    rf"^(?!19|20)([1-9][0-9]?0[1-9])(?=的|把|是|家|能| |$)(?! ?(?:{_MEASURE}))"
+)
 _DIGIT = re.compile(r"[0-9]")
 _NOWHERE = Location()
 

@@ -36,8 +36,9 @@ def score(matcher: Matcher, path: Path) -> Report:
 @pytest.mark.parametrize(
     ("name", "accuracy", "macro_f1", "miss_rate", "location"),
     [
-        # scored four times: measured 0.951, 0.954, 0.023, 0.994
-        ("heldout_reports.jsonl", 0.95, 0.95, 0.03, 0.99),
+        # scored four times: measured 0.951, 0.954, 0.023, 0.987 (after the location rules'
+        # review, which gave up one place here for fewer false ones in chatter)
+        ("heldout_reports.jsonl", 0.95, 0.95, 0.03, 0.985),
         # scored once, at the end: measured 0.960, 0.966, 0.027, 1.000 (159 of 159)
         ("heldout_confirm_reports.jsonl", 0.955, 0.96, 0.03, 0.99),
     ],
