@@ -167,6 +167,13 @@ POLL_TEXTS: dict[str, tuple[str, str, str]] = {
         "回覆{commands}即可投票，截止前可以改票。",
         "Reply {commands} to vote; you may change your vote until the close.",
     ),
+    # in a group whose robot only posts (WeCom): the vote happens one to one
+    "poll.vote_hint_private": (
+        "各户居民会在私信中收到这次表决，私信回复{commands}即可投票，截止前可以改票。",
+        "各戶居民會在私訊中收到這次表決，私訊回覆{commands}即可投票，截止前可以改票。",
+        "Each household's residents get this poll in a private message; reply {commands} there "
+        "to vote, and you may change your vote until the close.",
+    ),
     "poll.vote_command": ("「投票 {n} {option}」", "「投票 {n} {option}」", "“vote {n} {option}”"),
     "poll.vote_commands": ("{head}或{last}", "{head}或{last}", "{head} or {last}"),
     "poll.vote_separator": ("、", "、", ", "),

@@ -167,10 +167,16 @@ class PollDesk:
         await store.flush()
         store.polls.add_electorate(poll.id or 0, households)
         self._record(store, poll, creator, "open", now, note=str(scope))
-        announcement = self.card(poll, len(households), GROUP_LANGUAGE)
         for chat in await self.chats_of(store, scope):
             native = self._native_in(poll, chat.platform)
             buttons = () if native else self.ballot(poll, GROUP_LANGUAGE)
+            # a WeCom group's robot only posts: its members vote one to one
+            how = (
+                vote_hint(poll, GROUP_LANGUAGE, "poll.vote_hint_private")
+                if chat.platform in ONE_TO_ONE_PLATFORMS
+                else text(GROUP_LANGUAGE, "poll.card_buttons")
+            )
+            announcement = self.card(poll, len(households), GROUP_LANGUAGE, how)
             row = self._queue(store, poll, chat, announcement, now, buttons)
             await store.flush()
             store.add(  # the ballot the front end keeps live (or posts as a native poll)
@@ -183,7 +189,8 @@ class PollDesk:
                 )
             )
         for person in await self._one_to_one(store, poll):
-            body = self.card(poll, len(households), person.language, private=True)
+            how = vote_hint(poll, person.language)  # a chat that may show no buttons
+            body = self.card(poll, len(households), person.language, how)
             self._queue(store, poll, person, body, now, self.ballot(poll, person.language))
         return poll
 
@@ -414,10 +421,9 @@ class PollDesk:
             sides_of(poll),
         )
 
-    def card(self, poll: Poll, households: int, language: str, private: bool = False) -> str:
+    def card(self, poll: Poll, households: int, language: str, how: str) -> str:
         """The opening announcement: question, options, rule, scope, closing time, and how
-        to vote (`private`: by replying, for chats that may have no buttons)."""
-        how = vote_hint(poll, language) if private else text(language, "poll.card_buttons")
+        to vote."""
         return text(
             language,
             "poll.card",
@@ -639,7 +645,7 @@ def option_named(poll: Poll, answer: str) -> int | None:
     return None
 
 
-def vote_hint(poll: Poll, language: str) -> str:
+def vote_hint(poll: Poll, language: str, key: str = "poll.vote_hint") -> str:
     """回复「投票 12 同意」、「投票 12 反对」或「投票 12 弃权」即可投票，截止前可以改票。"""
     commands = [text(language, "poll.vote_command", n=poll.id, option=o) for o in poll.options]
     listed = text(
@@ -648,7 +654,7 @@ def vote_hint(poll: Poll, language: str) -> str:
         head=text(language, "poll.vote_separator").join(commands[:-1]),
         last=commands[-1],
     )
-    return text(language, "poll.vote_hint", commands=listed)
+    return text(language, key, commands=listed)
 
 
 def _percent(part: Fraction | int, whole: Fraction | int) -> str:

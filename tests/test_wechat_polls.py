@@ -62,6 +62,9 @@ async def test_openings_one_to_one_then_votes_by_text_number_and_card(bot: Harne
     card = await open_poll(bot)
     [group] = api.texts("webhook/send", ROBOT_KEY)
     assert group.startswith("【表决 #1】是否同意加装电梯")
+    # the group robot's message has no buttons: the group is told where the vote happens
+    assert "请点下方按钮" not in group
+    assert "私信回复「投票 1 同意」、「投票 1 反对」或「投票 1 弃权」即可投票" in group
 
     [opening] = api.texts("message/custom/send", RESIDENT)[-1:]
     assert opening.startswith("【表决 #1】是否同意加装电梯\n1. 同意\n2. 反对\n3. 弃权")
