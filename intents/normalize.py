@@ -17,11 +17,14 @@ _QUOTE = re.compile(r"「[^「」]{0,40}?[:：][^「」]*」")
 _SEPARATOR = re.compile(r"^\s*(?:-\s*){3,}$")
 _MENTION = re.compile(r"@[^\s@]{1,24}(?:\s|$)")
 _KEPT = re.compile(r"[^0-9a-z\u3007\u3400-\u4dbf\u4e00-\u9fff?!\-]+")  # \u3007 is 〇
-_LONE_DASH = re.compile(r"(?<![0-9])-|-(?![0-9])")
+_LONE_DASH = re.compile(r"(?<![0-9a-z])-|-(?![0-9])")  # "3-2-502", "b-2-801"
 _REPEATS = re.compile(r"([?!])\1+")
 _SPACES = re.compile(r"\s+")
-# pictographs and symbols (skin tones and variation selectors left out: they only modify one)
-_EMOJI = re.compile("[\U0001f300-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b50\u2b55]")
+# pictographs, symbols and the letters of flags (skin tones and variation selectors left out:
+# they only modify one)
+_EMOJI = re.compile(
+    "[\U0001f1e6-\U0001f1ff\U0001f300-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b50\u2b55]"
+)
 
 _DIGITS = {
     "零": 0,
@@ -41,7 +44,7 @@ _TENS = {"廿": 20, "卅": 30}  # "廿五栋" is 25
 _NUMERAL = re.compile(
     r"[廿卅][一二三四五六七八九]?(?=号楼|号|栋|幢|单元|楼|层|室)"
     r"|[零〇一二两三四五六七八九十百]+(?=号楼|号|栋|幢|单元|楼|层|室)"
-    r"|(?:(?<=单元)|(?<=单元 ))[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九])"
+    r"|(?:(?<=单元)|(?<=单元 )|(?<=楼))[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九])"
 )
 # "12#楼", "12#2单元", "26#韩先生": in a compound a number marked # is a building ("5#楼道" keeps
 # its 楼道)
@@ -139,7 +142,9 @@ def prepare(text: str) -> Prepared:
     """Normalised reply and quoted text of one raw message, and the reply's emoji."""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
     reply, quoted = split_quote(text)
-    return Prepared(normalize(reply), normalize(quoted), frozenset(_EMOJI.findall(reply)))
+    # a nickname's emoji ("@小王🌸") say nothing about the message
+    spoken = _MENTION.sub(" ", reply) if "@" in reply else reply
+    return Prepared(normalize(reply), normalize(quoted), frozenset(_EMOJI.findall(spoken)))
 
 
 def _has_surrogates(text: str) -> bool:

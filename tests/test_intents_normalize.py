@@ -29,6 +29,13 @@ def test_the_reply_keeps_its_emoji_apart() -> None:
     assert prepared.emoji == {"😂", "👍"}  # not the quote's 😡, nor the skin tone
 
 
+def test_a_nicknames_emoji_are_not_the_messages() -> None:
+    """ "@小王🌸" names a person; the flag's letters are emoji of the message itself."""
+    prepared = prepare("@小王🌸 国庆快乐🇨🇳")
+    assert prepared.reply == "国庆快乐"
+    assert prepared.emoji == {"🇨", "🇳"}
+
+
 def test_hostile_inputs() -> None:
     assert normalize("") == ""
     assert normalize("\x00\x07\x1b[31m") == "31m"
