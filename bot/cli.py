@@ -134,22 +134,32 @@ def run() -> None:
 
 @app.command()
 def doctor() -> None:
-    """Check the Telegram deployment: token, privacy mode, rights in bound chats, leaders."""
+    """Check the deployment: Telegram's token, privacy mode, rights in bound chats and
+    leaders; WeChat's and WeCom's credentials, template message and app."""
     from bot.adapters.telegram.setup import telegram_frontend
+    from bot.adapters.wechat.setup import wechat_frontends
     from bot.app import App
-    from bot.doctor import diagnose
+    from bot.doctor import Finding, diagnose, diagnose_wechat
 
     async def check() -> bool:
         app = await App.build(get_settings())
         telegram = telegram_frontend(app)
+        wechat = wechat_frontends(app)
+        findings: list[Finding] = []
         try:
-            if telegram is None:
-                console.print("[red]GRIDBOT_TELEGRAM_TOKEN is not set[/red]")
+            if telegram is None and not wechat.running:
+                console.print(
+                    "[red]no platform is configured: set GRIDBOT_TELEGRAM_TOKEN, or the "
+                    "GRIDBOT_WECHAT_* or GRIDBOT_WECOM_* settings[/red]"
+                )
                 return False
-            findings = await diagnose(app, telegram)
+            if telegram is not None:
+                findings += await diagnose(app, telegram)
+            findings += await diagnose_wechat(wechat)
         finally:
             if telegram is not None:
                 await telegram.stop()
+            await wechat.close()
             await app.close()
         table = Table(title="gridbot doctor")
         for column in ("", "check", "seen", "what to do"):

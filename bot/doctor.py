@@ -1,4 +1,4 @@
-"""`gridbot doctor`: check a deployment against Telegram and say what to fix."""
+"""`gridbot doctor`: check a deployment against Telegram and WeChat and say what to fix."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from bot.adapters.telegram.base import TelegramFrontend
 from bot.adapters.telegram.translate import PLATFORM
+from bot.adapters.wechat.api import ApiError
+from bot.adapters.wechat.callbacks import Wiring
+from bot.adapters.wechat.official import OfficialAccount
+from bot.adapters.wechat.setup import WeChatFrontends
+from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
+from bot.delivery import TemporaryFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +83,80 @@ async def diagnose(app: App, telegram: TelegramFrontend) -> list[Finding]:
             )
         )
     return findings
+
+
+async def diagnose_wechat(frontends: WeChatFrontends) -> list[Finding]:
+    """The Official Account's and WeCom's credentials, template message and app."""
+    findings: list[Finding] = []
+    if frontends.official is not None:
+        findings += await _official_account(frontends.official)
+    if frontends.wecom is not None:
+        findings += await _wecom(frontends.wecom)
+    return findings
+
+
+async def _official_account(account: OfficialAccount) -> list[Finding]:
+    """An access token, and the template message that reaches residents after 48 hours."""
+    token = await _access_token(
+        "Official Account",
+        account.wiring,
+        "check GRIDBOT_WECHAT_APPID, GRIDBOT_WECHAT_SECRET and GRIDBOT_WECHAT_API_URL, and add "
+        "this server's address to the account's IP whitelist (IP白名单)",
+    )
+    if not token.ok:
+        return [token]
+    check = "Official Account: template message"
+    if account.template_id is None:
+        seen = "not set: a resident silent for 48 hours hears nothing until they write"
+        return [token, Finding(True, check, seen)]
+    fix = "add the template (模板消息) to the account and set GRIDBOT_WECHAT_TEMPLATE_ID to its id"
+    try:
+        data = await account.wiring.api.call(
+            "GET", "/cgi-bin/template/get_all_private_template", tokens=account.wiring.tokens
+        )
+    except (ApiError, TemporaryFailure) as exc:
+        return [token, Finding(False, check, f"template list: {exc}", fix)]
+    ids = {str(t.get("template_id")) for t in data.get("template_list") or []}
+    present = account.template_id in ids
+    seen = account.template_id if present else f"{account.template_id} is not among {len(ids)}"
+    return [token, Finding(present, check, seen, fix)]
+
+
+async def _wecom(wecom: WeCom) -> list[Finding]:
+    """An access token, and the app (agent) the residents and leaders talk to."""
+    token = await _access_token(
+        "WeCom",
+        wecom.wiring,
+        "check GRIDBOT_WECOM_CORP_ID, GRIDBOT_WECOM_SECRET (the app's Secret) and "
+        "GRIDBOT_WECOM_API_URL, and add this server's address to the app's trusted IPs "
+        "(企业可信IP)",
+    )
+    if not token.ok:
+        return [token]
+    check = "WeCom: app"
+    try:
+        data = await wecom.wiring.api.call(
+            "GET",
+            "/cgi-bin/agent/get",
+            params={"agentid": str(wecom.agent_id)},
+            tokens=wecom.wiring.tokens,
+        )
+    except (ApiError, TemporaryFailure) as exc:
+        fix = "set GRIDBOT_WECOM_AGENT_ID to the AgentId of the app whose Secret is configured"
+        return [token, Finding(False, check, f"agent {wecom.agent_id}: {exc}", fix)]
+    robots = f"{len(wecom.webhooks)} group robots configured (not sent to: that would post)"
+    return [
+        token,
+        Finding(True, check, f"{data.get('name', '')} (agent {wecom.agent_id})"),
+        Finding(True, "WeCom: group robots", robots),
+    ]
+
+
+async def _access_token(platform: str, wiring: Wiring, fix: str) -> Finding:
+    """Whether the platform issues an access token for the configured credentials."""
+    check = f"{platform}: access token"
+    try:
+        await wiring.tokens.get()
+    except (ApiError, TemporaryFailure) as exc:
+        return Finding(False, check, str(exc), fix)
+    return Finding(True, check, "issued")

@@ -117,4 +117,4 @@ def test_doctor_command_exits_nonzero_without_a_token(
         result = CliRunner().invoke(cli, ["doctor"])
     finally:
         get_settings.cache_clear()
-    assert result.exit_code == 1 and "GRIDBOT_TELEGRAM_TOKEN is not set" in result.output
+    assert result.exit_code == 1 and "no platform is configured" in result.output

@@ -1,8 +1,9 @@
 """A stand-in for the WeChat Official Account and WeCom APIs, on 127.0.0.1 (ephemeral port).
 
 One root serves both platforms' paths: access tokens (/cgi-bin/token, /cgi-bin/gettoken),
-customer-service and template messages (Official Account), app messages and group robots
-(WeCom). Everything received is recorded for the tests to read; errors are the real errcodes.
+customer-service and template messages and the account's templates (Official Account), app
+messages, the app itself and group robots (WeCom). Everything received is recorded for the
+tests to read; errors are the real errcodes.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ class WeChatStandIn:
         corp_secret: str = "corp-secret",
         members: tuple[str, ...] = (),
         robots: tuple[str, ...] = (),
+        agent_id: int = 1000002,
+        templates: tuple[str, ...] = (),
     ) -> None:
         self.app_id, self.app_secret = app_id, app_secret
         self.corp_id, self.corp_secret = corp_id, corp_secret
+        self.agent_id = agent_id  # the WeCom app whose Secret corp_secret is
+        self.templates = set(templates)  # the Official Account's template message ids
         self.members = set(members)  # WeCom UserIDs of the app's members
         self.robots = set(robots)  # group robot keys
         self.media: dict[str, bytes] = {}  # media_id -> the file media/get hands out
@@ -88,6 +93,21 @@ class WeChatStandIn:
         if query.get("corpid") != self.corp_id or query.get("corpsecret") != self.corp_secret:
             return _error(40001, "invalid credential")
         return web.json_response({"access_token": self._issue("wecom"), "expires_in": 7200})
+
+    async def _templates(self, request: web.Request) -> web.Response:
+        if self._tokens.get(request.query.get("access_token", "")) != "wechat":
+            return _error(42001, "access_token expired")
+        listed = [{"template_id": t, "title": "工单进展通知"} for t in sorted(self.templates)]
+        return web.json_response({"template_list": listed})
+
+    async def _agent(self, request: web.Request) -> web.Response:
+        if self._tokens.get(request.query.get("access_token", "")) != "wecom":
+            return _error(42001, "access_token expired")
+        if request.query.get("agentid") != str(self.agent_id):
+            return _error(40056, "invalid agentid")
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "agentid": self.agent_id, "name": "网格通"}
+        )
 
     def _issue(self, platform: str) -> str:
         token = f"{platform}-token-{len(self.token_requests)}"
@@ -166,6 +186,8 @@ class WeChatStandIn:
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         app.router.add_get("/cgi-bin/media/get", self._media)
+        app.router.add_get("/cgi-bin/template/get_all_private_template", self._templates)
+        app.router.add_get("/cgi-bin/agent/get", self._agent)
         app.router.add_post("/cgi-bin/{path:.+}", self._message)
         self._runner, self._root = await serve_on_loopback(app)
         return self
