@@ -19,28 +19,34 @@ _NOT_A_CODE = r"(?<![0-9a-z])(?<!件码)(?<!件码 )(?<!货码)(?<!货码 )"  # 
 _DASHED = re.compile(rf"{_NOT_A_CODE}({_NAME})-([0-9]{{1,2}})-([0-9]{{3,4}})(?![0-9])")
 _PAIR = r"([1-9][0-9]{0,2})-([0-9]{1,2})"  # building and unit: "29-3"
 _FLAT = r"[1-9][0-9]?0[1-9]"  # a floor, then a door 01 to 09: not 500, 1111 or 110
-# anywhere, a pair right before a part of the building: "在3-2单元附近", "我们15-3 电梯"
-_DASHED_UNIT = re.compile(rf"(?<![0-9-]){_PAIR} ?(?=单元|楼下|楼前|门口|电梯)")
+# anywhere, a pair right before a part of the building: "在3-2单元附近", "2-1楼下有辆车"
+_DASHED_UNIT = re.compile(rf"(?<![0-9-]){_PAIR} ?(?=单元|楼下|楼前|门口)")
 # or opening the message: "29-3 电梯又坏了"; dates, scores, prices and spans ("12-25圣诞",
 # "3-5天", "3-5楼道", "比分 2-1") are not followed by a space, 号 or the like there
 _DASHED_PAIR = re.compile(rf"^{_PAIR}(?=$| |号|栋|电梯)(?! ?(?:{_MEASURE}))")
-# building and flat: "12-302要两份", "b-1703" (a flat's form, so not "3-5天" or "300-500元")
+# building and flat opening a message or a sign-up line ("12-302要两份", "3 李姐 14-1403 两箱",
+# "b-1703"), or after who lives there ("租住的9-302", "租客 15-602"); a flat's form and a
+# building under 100, so not "3-5天", "101-105" or "108-105赢了"
 _BUILDING_ROOM = re.compile(
-    rf"{_NOT_A_CODE}(?<!-)([1-9][0-9]{{0,2}}|[a-z])-({_FLAT})(?![0-9-])(?! ?(?:{_MEASURE}))"
+    r"(?:^(?:接龙 )?(?:[0-9]{1,3} (?:[^ 0-9]{1,4} )?)?|(?<=[住租的客是家])|(?<=[住租的客是家] ))"
+    rf"([1-9][0-9]?|[a-z][0-9]{{0,2}})-({_FLAT})(?![0-9-])(?! ?(?:{_MEASURE}))"
 )
 # "6动1单元": 栋 typed by its sound, which only a unit after it confirms
 _BUILDING = re.compile(
-    r"(?<![0-9a-z-])([0-9]{1,3}) ?"
+    r"(?<![0-9-])(?<!(?<![a-z])[a-z])([0-9]{1,3}) ?"
     r"(?:号楼|栋|幢|号楼栋|座(?![的车位a-z])|[动洞](?= ?[0-9]{1,2} ?单[元远]))"
 )
-_LETTERED = re.compile(r"(?<![a-z])([a-z][0-9]{0,2}) ?(?:号楼|栋|幢|座(?!位))")  # "b座的电梯"
-_UNIT = re.compile(r"(?<![0-9-])([0-9]{1,2}) ?单[元远]")  # 远 is 元 typed by its sound
+# "b座的电梯", "a3栋", but not a template's "x栋x单元" or a seat ("12车厢f座", "坐c座靠窗")
+_LETTERED = re.compile(r"(?<![a-z厢坐了])([a-wyz][0-9]{0,2}) ?(?:号楼|栋|幢|座(?![位靠]))")
+_UNIT = re.compile(r"(?<![0-9-])([0-9]{1,2}) ?单(?:元|远(?![程的]))")  # 远: 元 typed by sound
 # a room number is not a building, a unit, a floor ("楼上" after it is fine) or a quantity
 _NOT_A_ROOM = rf"(?![0-9])(?!号楼|栋|幢|单元|楼(?![上下])|层|{_MEASURE})"
-_PAST_FLOOR = r" ?(?:[0-9]{1,2} ?[楼层] ?)?"  # "6楼601", "住1楼101": the floor, then the flat
+# "6楼601", "住1楼101": the floor, then the flat (not "我在5楼 1030开会")
+_PAST_FLOOR = rf" ?(?:[0-9]{{1,2}} ?[楼层] ?(?={_FLAT}(?![0-9])))?"
 # the flat after a building or unit; "602号" is a flat there
 _ROOM_AFTER = re.compile(_PAST_FLOOR + r"([0-9]{3,4})(?:(?=号(?!楼))|" + _NOT_A_ROOM + ")")
-_UNIT_ROOM_AFTER = re.compile(r" ?([0-9]{1,2})-([0-9]{3,4})(?![0-9])")  # "9#2-501": 9栋2-501
+# "9#2-501" (9栋2-501), but not "3号楼 90-120平" or "12栋 5-600块"
+_UNIT_ROOM_AFTER = re.compile(rf" ?([0-9]{{1,2}})-({_FLAT})(?![0-9])(?! ?(?:{_MEASURE}))")
 _ROOM = re.compile(r"(?<![0-9])([0-9]{3,4}) ?(?:室|房间|号房)")
 # "我家1502", "住在502", "住502的", "我在1003", "楼上1202", "在1502门口": a flat named by who
 # lives there or by its door ("入住" is moving in)
@@ -50,16 +56,19 @@ _HOME = re.compile(
     + r"([0-9]{3,4})"
     + _NOT_A_ROOM
 )
-# a bare flat number, before a part of the home or what happens there ("1801马桶冲不下去",
-# "701没电了"), but no year (2008的奥运) or quantity (1208 块)
-_AT_THE_FLAT = (
-    "的|把|是|家|能|门|天花|顶|厨房|卫生间|厕所|马桶|水表|电表|阳台|客厅|卧室|墙|窗|地漏|暖气"
-    "|没|这|又|一直|老"
+# a bare flat number before a part of the home or its water and power ("1801马桶冲不下去",
+# "1801漏水了"), never a year (2008的奥运)
+_IN_THE_FLAT = (
+    "门口|门铃|家里|天花|厨房|卫生间|厕所|马桶|水表|电表|阳台|客厅|卧室|地漏|暖气|漏水|水管|下水"
+    "|停水|停电"
 )
-_NOT_A_YEAR = rf"(?!19|20)({_FLAT})"
-# opening the message ("1202的狗", "1402+1"), or a clause, or after 按, 来, 去, 到, 找 ("按2103")
-_OPENING_ROOM = re.compile(rf"^{_NOT_A_YEAR}(?={_AT_THE_FLAT}| |$)(?! ?(?:{_MEASURE}))")
-_CLAUSE_ROOM = re.compile(rf"(?:(?<= )|(?<=[按来去到找])){_NOT_A_YEAR}(?={_AT_THE_FLAT})")
+_BARE_FLAT = rf"(?!19|20)({_FLAT})"
+# opening the message, also before 的, 把, 是, 家, 能 ("1202的狗", "1402+1"; not "1208 块")
+_OPENING_ROOM = re.compile(
+    rf"^{_BARE_FLAT}(?={_IN_THE_FLAT}|的|把|是|家|能| |$)(?! ?(?:{_MEASURE}))"
+)
+# or a clause, or after 按, 来, 到, 找: "有电工吗?701停电了", "按2103家里听不见"
+_CLAUSE_ROOM = re.compile(rf"(?:(?<=[ ?!])|(?<=[按来到找])){_BARE_FLAT}(?={_IN_THE_FLAT})")
 _MAY_NAME_A_PLACE = re.compile(r"[0-9]|[a-z] ?[号栋幢座]")  # every pattern needs one
 _NOWHERE = Location()
 
