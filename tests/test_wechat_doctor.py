@@ -7,43 +7,16 @@ from pathlib import Path
 from bot.adapters.wechat.setup import wechat_frontends
 from bot.app import App
 from bot.doctor import Finding, diagnose_wechat
-from bot.settings import Settings
-from tests.wechat_client import (
-    AGENT_ID,
-    CORP_AES_KEY,
-    CORP_ID,
-    CORP_TOKEN,
-    OA_AES_KEY,
-    OA_ID,
-    OA_TOKEN,
-)
+from tests.test_wechat_scenarios import AGENT_ID, settings_for
 from tests.wechat_server import WeChatStandIn
 
 TEMPLATE = "tpl-ticket-progress"
 
 
 async def findings(api: WeChatStandIn, tmp_path: Path, **changed: object) -> dict[str, Finding]:
-    """The doctor's WeChat checks for a deployment of both platforms, by check."""
-    settings = Settings(
-        **{
-            "database_url": f"sqlite:///{tmp_path / 'doctor.db'}",
-            "media_dir": tmp_path / "media",
-            "wechat_appid": OA_ID,
-            "wechat_secret": api.app_secret,
-            "wechat_token": OA_TOKEN,
-            "wechat_aes_key": OA_AES_KEY,
-            "wechat_api_url": api.root,
-            "wechat_template_id": TEMPLATE,
-            "wecom_corp_id": CORP_ID,
-            "wecom_agent_id": AGENT_ID,
-            "wecom_secret": api.corp_secret,
-            "wecom_token": CORP_TOKEN,
-            "wecom_aes_key": CORP_AES_KEY,
-            "wecom_api_url": api.root,
-            "wecom_group_webhooks": {"wr-building-29": "robot-key"},
-            **changed,
-        }
-    )
+    """The doctor's WeChat checks for the scenarios' deployment of both platforms, by check."""
+    url = f"sqlite:///{tmp_path / 'doctor.db'}"
+    settings = settings_for(url, api, tmp_path, **{"wechat_template_id": TEMPLATE, **changed})
     app = await App.build(settings)
     frontends = wechat_frontends(app)
     try:

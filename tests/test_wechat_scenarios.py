@@ -93,23 +93,26 @@ class Harness:
             return list(await store.messages_for_ticket(1))
 
 
-def settings_for(url: str, api: WeChatStandIn, tmp_path: Path, **extra: object) -> Settings:
+def settings_for(url: str, api: WeChatStandIn, tmp_path: Path, **changed: object) -> Settings:
+    """Both platforms against the stand-in, with any setting changed."""
     return Settings(
-        database_url=url,
-        media_dir=tmp_path / "media",
-        wechat_appid=OA_ID,
-        wechat_secret=api.app_secret,
-        wechat_token=OA_TOKEN,
-        wechat_aes_key=OA_AES_KEY,
-        wechat_api_url=api.root,
-        wecom_corp_id=CORP_ID,
-        wecom_agent_id=AGENT_ID,
-        wecom_secret=api.corp_secret,
-        wecom_token=CORP_TOKEN,
-        wecom_aes_key=CORP_AES_KEY,
-        wecom_api_url=api.root,
-        wecom_group_webhooks={BUILDING_GROUP: ROBOT_KEY},
-        **extra,
+        **{
+            "database_url": url,
+            "media_dir": tmp_path / "media",
+            "wechat_appid": OA_ID,
+            "wechat_secret": api.app_secret,
+            "wechat_token": OA_TOKEN,
+            "wechat_aes_key": OA_AES_KEY,
+            "wechat_api_url": api.root,
+            "wecom_corp_id": CORP_ID,
+            "wecom_agent_id": AGENT_ID,
+            "wecom_secret": api.corp_secret,
+            "wecom_token": CORP_TOKEN,
+            "wecom_aes_key": CORP_AES_KEY,
+            "wecom_api_url": api.root,
+            "wecom_group_webhooks": {BUILDING_GROUP: ROBOT_KEY},
+            **changed,
+        }
     )
 
 
