@@ -516,7 +516,9 @@ class TicketDesk:
         **params: object,
     ) -> None:
         """Notify the reporter and every follower, each in their own language."""
-        for person_id in [ticket.reporter_id, *await store.followers(ticket.id or 0)]:
+        # once each: a merged person can be both the reporter and a follower
+        people = dict.fromkeys([ticket.reporter_id, *await store.followers(ticket.id or 0)])
+        for person_id in people:
             if person_id == skip:
                 continue
             person = await store.person(person_id)

@@ -111,6 +111,15 @@ class Store:
             (PollEvent, "actor_id"),
             (PollDraft, "person_id"),
         )
+        # a ticket both follow keeps one follow: the target's (the key is ticket and person)
+        await self.session.exec(
+            delete(Follower).where(
+                col(Follower.person_id) == source_id,
+                col(Follower.ticket_id).in_(
+                    select(Follower.ticket_id).where(Follower.person_id == target_id)
+                ),
+            )
+        )
         for table, column in moves:
             await self.session.exec(
                 update(table).where(getattr(table, column) == source_id).values({column: target_id})

@@ -104,3 +104,33 @@ async def test_forged_chooser_steps_are_refused(dialog: Dialog) -> None:
     for forged in ("h:f:999", "h:x", "h:f:abc", "h:"):
         answer = await dialog.press("新邻居", forged)
         assert answer[0].alert and answer[0].text == "这个按钮已失效。", forged
+
+
+async def test_registering_merges_two_follows_of_one_ticket(dialog: Dialog) -> None:
+    """Someone who followed a ticket from a new account and from their roster one stays one
+    follower when the new account registers (the follow is keyed by ticket and person)."""
+    await dialog.say("周强", "29号楼3单元楼顶漏水了，天花板一直滴", group="g29")
+    await dialog.say("吕新安", "29号楼3单元楼顶也漏水了", group="g29")
+    await dialog.say("新手机", "29号楼3单元楼顶漏水了，我家也是", group="g29")
+    async with dialog.database.unit() as store:
+        before = set(await store.followers(1))
+    assert len(before) == 2  # 吕新安 and the not yet registered account
+    replies = await dialog.router.handle(dialog.message("新手机", phone="+86 138-0000-0101"))
+    assert replies[0].text.startswith("登记成功：吕新安")
+    async with dialog.database.unit() as store:
+        person = await store.person_by_identity("stub", "新手机")
+        assert person is not None and person.name == "吕新安"
+        assert await store.followers(1) == [person.id]
+
+
+async def test_a_reporter_who_also_followed_hears_each_step_once(dialog: Dialog) -> None:
+    await dialog.say("新手机", "29号楼3单元楼顶漏水了，天花板一直滴", group="g29")
+    await dialog.say("吕新安", "29号楼3单元楼顶也漏水了", group="g29")
+    await dialog.router.handle(dialog.message("新手机", phone="+86 138-0000-0101"))
+    async with dialog.database.unit() as store:
+        ticket = await store.ticket(1)
+        assert ticket is not None and await store.followers(1) == [ticket.reporter_id]
+    await dialog.deliver()
+    await dialog.say("高艳娜", "受理 1")
+    told = [d for d in await dialog.deliver() if "已由高艳娜受理" in d.text]
+    assert len(told) == 1
