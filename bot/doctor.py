@@ -14,6 +14,8 @@ from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
 from bot.delivery import TemporaryFailure
 
+TEMPLATE_FIELD = "{{content.DATA}}"  # the field bot.adapters.wechat.official fills
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -116,10 +118,16 @@ async def _official_account(account: OfficialAccount) -> list[Finding]:
         )
     except (ApiError, TemporaryFailure) as exc:
         return [token, Finding(False, check, f"template list: {exc}", fix)]
-    ids = {str(t.get("template_id")) for t in data.get("template_list") or []}
-    present = account.template_id in ids
-    seen = account.template_id if present else f"{account.template_id} is not among {len(ids)}"
-    return [token, Finding(present, check, seen, fix)]
+    templates = {str(t.get("template_id")): t for t in data.get("template_list") or []}
+    template = templates.get(account.template_id)
+    if template is None:
+        seen = f"{account.template_id} is not among {len(templates)}"
+        return [token, Finding(False, check, seen, fix)]
+    # the notification goes into the template's one field `content`
+    fits = TEMPLATE_FIELD in str(template.get("content", ""))
+    seen = account.template_id if fits else f"{account.template_id} has no {TEMPLATE_FIELD}"
+    fix = f"choose a template whose text holds {TEMPLATE_FIELD}, where gridbot writes the news"
+    return [token, Finding(fits, check, seen, fix)]
 
 
 async def _wecom(wecom: WeCom) -> list[Finding]:

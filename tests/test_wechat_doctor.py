@@ -27,7 +27,8 @@ async def findings(api: WeChatStandIn, tmp_path: Path, **changed: object) -> dic
 
 
 async def test_a_sound_deployment_passes_every_check(tmp_path: Path) -> None:
-    async with WeChatStandIn(agent_id=AGENT_ID, templates=(TEMPLATE, "tpl-other")) as api:
+    templates = {TEMPLATE: "{{content.DATA}}", "tpl-other": "{{first.DATA}}{{remark.DATA}}"}
+    async with WeChatStandIn(agent_id=AGENT_ID, templates=templates) as api:
         found = await findings(api, tmp_path)
     assert list(found) == [
         "Official Account: access token",
@@ -43,7 +44,7 @@ async def test_a_sound_deployment_passes_every_check(tmp_path: Path) -> None:
 
 
 async def test_wrong_credentials_a_missing_template_and_another_apps_id(tmp_path: Path) -> None:
-    async with WeChatStandIn(agent_id=AGENT_ID, templates=("tpl-other",)) as api:
+    async with WeChatStandIn(agent_id=AGENT_ID, templates={"tpl-other": "{{content.DATA}}"}) as api:
         found = await findings(api, tmp_path, wecom_agent_id=AGENT_ID + 1)
         refused = await findings(api, tmp_path / "second", wechat_secret="wrong", wecom_secret="x")
     template = found["Official Account: template message"]
@@ -64,3 +65,13 @@ async def test_without_a_template_the_waiting_news_is_explained(tmp_path: Path) 
         found = await findings(api, tmp_path, wechat_template_id=None)
     template = found["Official Account: template message"]
     assert template.ok and template.seen.startswith("not set: a resident silent for 48 hours")
+
+
+async def test_a_template_without_the_content_field_is_refused(tmp_path: Path) -> None:
+    """gridbot writes the news into {{content.DATA}}; a library template (keyword1…) has none."""
+    library = "{{first.DATA}}\n工单：{{keyword1.DATA}}\n状态：{{keyword2.DATA}}\n{{remark.DATA}}"
+    async with WeChatStandIn(agent_id=AGENT_ID, templates={TEMPLATE: library}) as api:
+        found = await findings(api, tmp_path)
+    template = found["Official Account: template message"]
+    assert not template.ok and template.seen == f"{TEMPLATE} has no {{{{content.DATA}}}}"
+    assert "{{content.DATA}}" in template.fix

@@ -12,6 +12,7 @@ import asyncio
 import json
 import time
 from collections import defaultdict, deque
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -34,12 +35,12 @@ class WeChatStandIn:
         members: tuple[str, ...] = (),
         robots: tuple[str, ...] = (),
         agent_id: int = 1000002,
-        templates: tuple[str, ...] = (),
+        templates: Mapping[str, str] | None = None,
     ) -> None:
         self.app_id, self.app_secret = app_id, app_secret
         self.corp_id, self.corp_secret = corp_id, corp_secret
         self.agent_id = agent_id  # the WeCom app whose Secret corp_secret is
-        self.templates = set(templates)  # the Official Account's template message ids
+        self.templates = dict(templates or {})  # the account's templates: id -> their text
         self.members = set(members)  # WeCom UserIDs of the app's members
         self.robots = set(robots)  # group robot keys
         self.media: dict[str, bytes] = {}  # media_id -> the file media/get hands out
@@ -97,7 +98,10 @@ class WeChatStandIn:
     async def _templates(self, request: web.Request) -> web.Response:
         if self._tokens.get(request.query.get("access_token", "")) != "wechat":
             return _error(42001, "access_token expired")
-        listed = [{"template_id": t, "title": "工单进展通知"} for t in sorted(self.templates)]
+        listed = [
+            {"template_id": t, "title": "工单进展通知", "content": content}
+            for t, content in sorted(self.templates.items())
+        ]
         return web.json_response({"template_list": listed})
 
     async def _agent(self, request: web.Request) -> web.Response:
