@@ -8,13 +8,11 @@ from bot.adapters.telegram.base import TelegramFrontend
 from bot.adapters.telegram.translate import PLATFORM
 from bot.adapters.wechat.api import ApiError
 from bot.adapters.wechat.callbacks import Wiring
-from bot.adapters.wechat.official import OfficialAccount
+from bot.adapters.wechat.official import TEMPLATE_FIELD, OfficialAccount
 from bot.adapters.wechat.setup import WeChatFrontends
 from bot.adapters.wechat.wecom import WeCom
 from bot.app import App
 from bot.delivery import TemporaryFailure
-
-TEMPLATE_FIELD = "{{content.DATA}}"  # the field bot.adapters.wechat.official fills
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,23 +109,25 @@ async def _official_account(account: OfficialAccount) -> list[Finding]:
     if account.template_id is None:
         seen = "not set: a resident silent for 48 hours hears nothing until they write"
         return [token, Finding(True, check, seen)]
-    fix = "add the template (模板消息) to the account and set GRIDBOT_WECHAT_TEMPLATE_ID to its id"
+    missing = (
+        "add the template (模板消息) to the account and set GRIDBOT_WECHAT_TEMPLATE_ID to its id"
+    )
     try:
         data = await account.wiring.api.call(
             "GET", "/cgi-bin/template/get_all_private_template", tokens=account.wiring.tokens
         )
     except (ApiError, TemporaryFailure) as exc:
-        return [token, Finding(False, check, f"template list: {exc}", fix)]
+        return [token, Finding(False, check, f"template list: {exc}", missing)]
     templates = {str(t.get("template_id")): t for t in data.get("template_list") or []}
     template = templates.get(account.template_id)
     if template is None:
         seen = f"{account.template_id} is not among {len(templates)}"
-        return [token, Finding(False, check, seen, fix)]
-    # the notification goes into the template's one field `content`
-    fits = TEMPLATE_FIELD in str(template.get("content", ""))
-    seen = account.template_id if fits else f"{account.template_id} has no {TEMPLATE_FIELD}"
-    fix = f"choose a template whose text holds {TEMPLATE_FIELD}, where gridbot writes the news"
-    return [token, Finding(fits, check, seen, fix)]
+        return [token, Finding(False, check, seen, missing)]
+    field = f"{{{{{TEMPLATE_FIELD}.DATA}}}}"  # as the template's text names it
+    fits = field in str(template.get("content", ""))
+    seen = account.template_id if fits else f"{account.template_id} has no {field}"
+    unfit = f"choose a template whose text holds {field}, where gridbot writes the news"
+    return [token, Finding(fits, check, seen, unfit)]
 
 
 async def _wecom(wecom: WeCom) -> list[Finding]:

@@ -34,6 +34,7 @@ WINDOW = timedelta(hours=48)
 WINDOW_WARNING = timedelta(hours=12)  # this close to the end, say that news may wait
 OUT_OF_WINDOW = frozenset({45015, 45047})  # response out of time limit, out of count limit
 UNFOLLOWED = frozenset({43004, 40003})  # not a follower (any more), invalid OpenID
+TEMPLATE_FIELD = "content"  # the template's one field the news goes into: {{content.DATA}}
 MAX_TEXT = 600  # characters per text: the API cuts at 2,048 bytes (3 per hanzi)
 LIMITS = Limits(overall_per_second=20, per_chat_interval=0.2, group_per_minute=20)
 
@@ -157,7 +158,7 @@ class OfficialAccount:
                 payload={
                     "touser": openid,
                     "template_id": self.template_id,
-                    "data": {"content": {"value": body}},
+                    "data": {TEMPLATE_FIELD: {"value": body}},
                 },
                 tokens=self.wiring.tokens,
             )
