@@ -275,7 +275,7 @@ class Matcher:
     def match(self, text: str) -> Intent:
         """Classify one raw message."""
         reply, quoted, emoji = prepare(text)
-        location = extract_location(reply) or extract_location(quoted)
+        location = _place(reply, quoted)
         if _NOTICE_HEAD.match(text):
             return Intent(NONE, 1.0, "none", location=location)
         evidence = self.evidence(reply, quoted)
@@ -427,7 +427,12 @@ class Matcher:
     def location(self, text: str) -> Location:
         """The location named in a message, whatever its category."""
         reply, quoted, _ = prepare(text)
-        return extract_location(reply) or extract_location(quoted)
+        return _place(reply, quoted)
+
+
+def _place(reply: str, quoted: str) -> Location:
+    """The place the reply names, else the one in the message it quotes."""
+    return extract_location(reply) or extract_location(quoted)
 
 
 def _follow(
